@@ -1,0 +1,172 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using TsThinLic.Diagnostics;
+using TsThinLic.Pdu;
+
+namespace TsThinLic.Host;
+
+/// <summary>
+/// <c>tsthinlic decode (--hex HEX | FILE) [--licensing-key HEX --mac-salt HEX] [--json]</c>: decodes one licensing
+/// PDU (preamble first, or basic security header first) and prints every field; with the session keys it decrypts
+/// the encrypted parts and says whether each MAC verifies. Malformed input: exit code 2 and the field and offset.
+/// </summary>
+internal static class DecodeCommand
+{
+    /// <summary>The largest input file read: one licensing PDU, written out as hex with some whitespace.</summary>
+    private const int MaxInputFileLength = 4 * LicensingPduDecoder.MaxPduLength;
+
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var hexOption = new Option<string?>("--hex") { Description = "The PDU as hex digits (spaces allowed)." };
+        var fileArgument = new Argument<string?>("file") { Description = "A file holding the PDU, raw or as hex text.", Arity = ArgumentArity.ZeroOrOne };
+        var keyOption = new Option<string?>("--licensing-key") { Description = "The session's LicensingEncryptionKey (16 bytes of hex)." };
+        var saltOption = new Option<string?>("--mac-salt") { Description = "The session's MacSaltKey (16 bytes of hex)." };
+        var jsonOption = new Option<bool>("--json") { Description = "Print JSON." };
+
+        var command = new Command("decode", "Decode one licensing PDU and print every field.");
+        command.Options.Add(hexOption);
+        command.Arguments.Add(fileArgument);
+        command.Options.Add(keyOption);
+        command.Options.Add(saltOption);
+        command.Options.Add(jsonOption);
+        command.SetAction(parseResult =>
+        {
+            string? hex = parseResult.GetValue(hexOption);
+            string? file = parseResult.GetValue(fileArgument);
+            if ((hex is null) == (file is null))
+            {
+                error.WriteLine("decode: give the PDU either with --hex or as a FILE");
+                return HostApp.ExitCannotRun;
+            }
+
+            if (!TryReadInput(hex, file, out byte[]? bytes, out string? problem))
+            {
+                error.WriteLine($"decode: {problem}");
+                return HostApp.ExitCannotRun;
+            }
+
+            string? keyHex = parseResult.GetValue(keyOption);
+            string? saltHex = parseResult.GetValue(saltOption);
+            LicensingDecryptionKeys? keys = null;
+            if (keyHex is not null || saltHex is not null)
+            {
+                if (!TryParseHex(keyHex ?? string.Empty, out byte[]? key) || key.Length != 16
+                    || !TryParseHex(saltHex ?? string.Empty, out byte[]? salt) || salt.Length != 16)
+                {
+                    error.WriteLine("decode: --licensing-key and --mac-salt go together, 16 bytes of hex each");
+                    return HostApp.ExitCannotRun;
+                }
+
+                keys = new LicensingDecryptionKeys(key, salt);
+            }
+
+            bool json = parseResult.GetValue(jsonOption);
+            if (!LicensingPduDecoder.TryDecode(bytes, out LicensingPdu? pdu, out DecodeError decodeError))
+            {
+                if (json)
+                {
+                    WriteJson(output, w =>
+                    {
+                        w.WriteString("error", decodeError.ToString());
+                        w.WriteString("kind", decodeError.Kind.ToString());
+                        w.WriteString("field", decodeError.Field);
+                        w.WriteNumber("offset", decodeError.Offset);
+                    });
+                }
+
+                error.WriteLine($"decode: malformed licensing PDU: {decodeError.Field} at offset {decodeError.Offset.ToString(CultureInfo.InvariantCulture)}: {decodeError}");
+                return HostApp.ExitCannotRun;
+            }
+
+            if (json)
+            {
+                WriteJson(output, w => PduDescriber.Describe(pdu, keys, w));
+            }
+            else
+            {
+                PduDescriber.Describe(pdu, keys, new TextFieldWriter(output));
+            }
+
+            return HostApp.ExitOk;
+        });
+        return command;
+    }
+
+    internal static void WriteJson(TextWriter output, Action<IFieldWriter> describe)
+    {
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            describe(new JsonFieldWriter(json));
+            json.WriteEndObject();
+        }
+
+        output.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    private static bool TryReadInput(string? hex, string? file, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out byte[]? bytes, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? problem)
+    {
+        bytes = null;
+        if (hex is not null)
+        {
+            problem = TryParseHex(hex, out bytes) ? null : "--hex is not hex digits";
+            return bytes is not null;
+        }
+
+        try
+        {
+            var info = new FileInfo(file!);
+            if (!info.Exists)
+            {
+                problem = $"no file '{file}'";
+                return false;
+            }
+
+            if (info.Length > MaxInputFileLength)
+            {
+                problem = $"'{file}' is {info.Length} bytes; a licensing PDU is at most {LicensingPduDecoder.MaxPduLength}";
+                return false;
+            }
+
+            byte[] raw = File.ReadAllBytes(file!);
+            // A file of hex text (as copied from Wireshark or a log) is read as hex; anything else as raw bytes.
+            bytes = TryParseHex(Encoding.ASCII.GetString(raw), out byte[]? fromHex) && fromHex.Length > 0 ? fromHex : raw;
+            problem = null;
+            return true;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            problem = $"cannot read '{file}': {exception.Message}";
+            return false;
+        }
+    }
+
+    internal static bool TryParseHex(string text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out byte[]? bytes)
+    {
+        var digits = new StringBuilder(text.Length);
+        foreach (char c in text)
+        {
+            if (char.IsAsciiHexDigit(c))
+            {
+                digits.Append(c);
+            }
+            else if (!char.IsWhiteSpace(c) && c != ':')
+            {
+                bytes = null;
+                return false;
+            }
+        }
+
+        if (digits.Length % 2 != 0)
+        {
+            bytes = null;
+            return false;
+        }
+
+        bytes = Convert.FromHexString(digits.ToString());
+        return true;
+    }
+}

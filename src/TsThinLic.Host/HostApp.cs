@@ -1,0 +1,40 @@
+using System.CommandLine;
+
+namespace TsThinLic.Host;
+
+/// <summary>
+/// The <c>tsthinlic</c> command line: a thin front end over the library. Output goes to the writers it is given, so
+/// tests run the real commands in-process.
+/// </summary>
+internal static class HostApp
+{
+    /// <summary>Exit code: the command did what it was asked and all is well.</summary>
+    public const int ExitOk = 0;
+
+    /// <summary>Exit code: the command ran and found a problem (a failed exchange).</summary>
+    public const int ExitProblem = 1;
+
+    /// <summary>Exit code: the command could not run (malformed input, unusable arguments).</summary>
+    public const int ExitCannotRun = 2;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        var root = new RootCommand("TsThinLic: the client side of RDP licensing ([MS-RDPELE]) for thin clients.");
+        root.Subcommands.Add(DecodeCommand.Create(output, error));
+        root.Subcommands.Add(LicenseCommand.Create(output, error));
+
+        ParseResult parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var parseError in parsed.Errors)
+            {
+                await error.WriteLineAsync(parseError.Message).ConfigureAwait(false);
+            }
+
+            return ExitCannotRun;
+        }
+
+        var configuration = new InvocationConfiguration { Output = output, Error = error };
+        return await parsed.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,6 @@
+namespace TsThinLic.Host;
+
+internal static class Program
+{
+    public static Task<int> Main(string[] args) => HostApp.RunAsync(args, Console.Out, Console.Error);
+}

@@ -1,0 +1,8 @@
+using TsThinLic.Storage;
+
+namespace TsThinLic.Tests.Storage;
+
+public sealed class MemoryLicenseStoreTests : LicenseStoreContractTests
+{
+    protected override ILicenseStore CreateStore() => new MemoryLicenseStore();
+}

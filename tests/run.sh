@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The project's test command (README, .ci/run): builds and runs every test, then prints one plain summary line
+# "N passed, N failed, N skipped" read from the TRX results, so any CI can count the run.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+results=artifacts/test-results
+rm -rf "$results"
+mkdir -p "$results"
+dotnet test TsThinLic.sln -c Release --nologo \
+    --logger "trx;LogFileName=tests.trx" --logger "console;verbosity=minimal" \
+    --results-directory "$results" "$@"
+rc=$?
+passed=0; failed=0; skipped=0
+for trx in "$results"/*.trx; do
+    [ -f "$trx" ] || continue
+    counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+    get() { printf '%s' "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+    total=$(get total); executed=$(get executed); p=$(get passed); f=$(get failed); e=$(get error); t=$(get timeout); a=$(get aborted)
+    passed=$((passed + ${p:-0}))
+    failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0} + ${a:-0}))
+    skipped=$((skipped + ${total:-0} - ${executed:-0}))
+done
+if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+    # The build or the test host failed before any result was written: count that as a failure, never as a pass.
+    failed=1
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+exit "$rc"
