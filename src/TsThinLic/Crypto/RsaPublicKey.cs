@@ -14,8 +14,16 @@ namespace TsThinLic.Crypto;
 /// </remarks>
 public sealed class RsaPublicKey
 {
-    /// <summary>Smallest modulus accepted: 512 bits, what a proprietary certificate carries ([MS-RDPBCGR 5.3.3.1]).</summary>
+    /// <summary>
+    /// Smallest modulus accepted: 512 bits, what a proprietary certificate carries ([MS-RDPBCGR 5.3.3.1]). Measured on
+    /// the key's wire length, not its bit length: xrdp 0.9's "512-bit" key has 511 significant bits.
+    /// </summary>
     public const int MinimumKeyBits = 512;
+
+    /// <summary>
+    /// Fewest significant bits of a usable modulus: the 48-byte premaster secret, read as an integer, must stay below it.
+    /// </summary>
+    public const int MinimumSignificantBits = 48 * 8 + 1;
 
     /// <summary>Largest modulus accepted.</summary>
     public const int MaximumKeyBits = 16384;
@@ -25,21 +33,28 @@ public sealed class RsaPublicKey
 
     private readonly byte[] _modulusLittleEndian;
 
-    private RsaPublicKey(BigInteger modulus, BigInteger exponent)
+    private RsaPublicKey(BigInteger modulus, BigInteger exponent, int modulusLength)
     {
         Modulus = modulus;
         Exponent = exponent;
         KeyBits = modulus.BitLength;
-        ModulusLength = (KeyBits + 7) / 8;
+        ModulusLength = modulusLength;
         PublicExponent = (ulong)exponent.LongValue;
         _modulusLittleEndian = RsaMath.ToLittleEndian(modulus, ModulusLength);
     }
 
-    /// <summary>Modulus length in bytes, without wire padding.</summary>
+    /// <summary>
+    /// Modulus length in bytes as the certificate declares it, without wire padding: every RSA output (the premaster
+    /// ciphertext) is written at this length, even when the modulus's top byte is small. Deriving it from the bit
+    /// length instead gives a short blob for such keys (IronRDP's bug).
+    /// </summary>
     public int ModulusLength { get; }
 
-    /// <summary>Modulus length in bits.</summary>
+    /// <summary>Significant bits of the modulus.</summary>
     public int KeyBits { get; }
+
+    /// <summary>The declared size in bits (<see cref="ModulusLength"/> × 8): 512 for xrdp's 511-bit key.</summary>
+    public int NominalKeyBits => ModulusLength * 8;
 
     /// <summary>Public exponent (pubExp / publicExponent).</summary>
     public ulong PublicExponent { get; }
@@ -67,7 +82,22 @@ public sealed class RsaPublicKey
 
     /// <summary>As <see cref="FromLittleEndian"/>, returning false for wire data that is not a usable key.</summary>
     public static bool TryFromLittleEndian(ReadOnlySpan<byte> modulusLittleEndian, uint publicExponent, [NotNullWhen(true)] out RsaPublicKey? key)
-        => TryCreate(RsaMath.FromLittleEndian(modulusLittleEndian), BigInteger.ValueOf(publicExponent), out key);
+    {
+        // [MS-RDPBCGR 2.2.1.4.3.1.1.1]: keylen counts the modulus and 8 bytes of zero padding after it.
+        int declared = modulusLittleEndian.Length;
+        if (declared > WirePaddingLength && !modulusLittleEndian[^WirePaddingLength..].ContainsAnyExcept((byte)0))
+        {
+            declared -= WirePaddingLength;
+        }
+
+        if (declared > MaximumKeyBits / 8 + WirePaddingLength)
+        {
+            key = null;
+            return false;
+        }
+
+        return TryCreate(RsaMath.FromLittleEndian(modulusLittleEndian), BigInteger.ValueOf(publicExponent), declared, out key);
+    }
 
     /// <summary>As <see cref="FromBigEndian"/>, returning false for wire data that is not a usable key.</summary>
     public static bool TryFromBigEndian(ReadOnlySpan<byte> modulusBigEndian, ReadOnlySpan<byte> exponentBigEndian, [NotNullWhen(true)] out RsaPublicKey? key)
@@ -81,13 +111,23 @@ public sealed class RsaPublicKey
             return false;
         }
 
-        return TryCreate(RsaMath.FromBigEndian(modulus), RsaMath.FromBigEndian(exponent), out key);
+        return TryCreate(RsaMath.FromBigEndian(modulus), RsaMath.FromBigEndian(exponent), modulus.Length, out key);
     }
 
     internal static bool TryCreate(BigInteger modulus, BigInteger exponent, [NotNullWhen(true)] out RsaPublicKey? key)
+        => TryCreate(modulus, exponent, (modulus.BitLength + 7) / 8, out key);
+
+    /// <summary>A key whose outputs are <paramref name="declaredLength"/> bytes (at least the modulus's own length).</summary>
+    internal static bool TryCreate(BigInteger modulus, BigInteger exponent, int declaredLength, [NotNullWhen(true)] out RsaPublicKey? key)
     {
         key = null;
-        if (modulus.SignValue <= 0 || !modulus.TestBit(0) || modulus.BitLength < MinimumKeyBits || modulus.BitLength > MaximumKeyBits)
+        if (modulus.SignValue <= 0 || !modulus.TestBit(0) || modulus.BitLength < MinimumSignificantBits || modulus.BitLength > MaximumKeyBits)
+        {
+            return false;
+        }
+
+        int modulusLength = Math.Max(declaredLength, (modulus.BitLength + 7) / 8);
+        if (modulusLength * 8 < MinimumKeyBits || modulusLength * 8 > MaximumKeyBits)
         {
             return false;
         }
@@ -97,7 +137,7 @@ public sealed class RsaPublicKey
             return false;
         }
 
-        key = new RsaPublicKey(modulus, exponent);
+        key = new RsaPublicKey(modulus, exponent, modulusLength);
         return true;
     }
 

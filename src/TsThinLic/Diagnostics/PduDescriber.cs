@@ -81,7 +81,8 @@ public static class PduDescriber
         writer.WriteBoolean("issuedPermanently", certificate.IssuedPermanently);
         if (verification.PublicKey is { } key)
         {
-            writer.WriteNumber("publicKeyBits", key.KeyBits);
+            writer.WriteNumber("publicKeyBits", key.NominalKeyBits);
+            writer.WriteNumber("modulusSignificantBits", key.KeyBits);
             writer.WriteNumber("publicExponent", (long)key.PublicExponent);
         }
 

@@ -88,9 +88,9 @@ public sealed class ServerCertificateVerification
 
     private static ServerCertificateVerification CheckKeySize(ServerCertificateType type, RsaPublicKey key, bool? chainValid)
     {
-        if (key.KeyBits < MinKeyBits || key.KeyBits > MaxKeyBits)
+        if (key.NominalKeyBits < MinKeyBits || key.NominalKeyBits > MaxKeyBits)
         {
-            return new ServerCertificateVerification(type, CertificateCheck.UnsupportedKey, null, chainValid, $"a {key.KeyBits}-bit key is outside {MinKeyBits}..{MaxKeyBits} bits");
+            return new ServerCertificateVerification(type, CertificateCheck.UnsupportedKey, null, chainValid, $"a {key.NominalKeyBits}-bit key is outside {MinKeyBits}..{MaxKeyBits} bits");
         }
 
         return new ServerCertificateVerification(type, CertificateCheck.Valid, key, chainValid, null);

@@ -96,6 +96,37 @@ public class RsaPublicKeyTests
     }
 
     [Fact]
+    public void XrdpsKeyWith511SignificantBitsIsA512BitKey()
+    {
+        // xrdp 0.9.21's proprietary certificate: 64-byte modulus whose top byte is 0x70, then 8 bytes of padding.
+        byte[] modulus = Convert.FromHexString(
+            "01c7c9f78e5a38e429c300952ddd4c3e50450b0d9e2a5d186364c42cf78f29d53fc5352234ffad3ae6e39506ae5582e3c8c7b4a847c85071742953896d9ced70"
+            + "0000000000000000");
+
+        Assert.True(RsaPublicKey.TryFromLittleEndian(modulus, 65537, out RsaPublicKey? key));
+        Assert.Equal(511, key!.KeyBits);
+        Assert.Equal(64, key.ModulusLength);
+        Assert.Equal(512, key.NominalKeyBits);
+        Assert.Equal(64 + 8, key.EncryptPreMasterSecret(new byte[48]).Length);
+    }
+
+    [Fact]
+    public void TheCiphertextKeepsTheDeclaredLengthWhenTheModulusTopByteIsSmall()
+    {
+        // A 64-byte modulus whose top byte is 0x01 (505 significant bits): the blob is still 64 + 8 bytes, never 63 + 8
+        // (deriving the length from the bit count emits a short blob, which servers reject).
+        byte[] modulus = Enumerable.Repeat((byte)0xC3, 64).ToArray();
+        modulus[^1] = 0x01;
+
+        Assert.True(RsaPublicKey.TryFromLittleEndian(modulus, 65537, out RsaPublicKey? key));
+        Assert.Equal(505, key!.KeyBits);
+        Assert.Equal(64, key.ModulusLength);
+        byte[] blob = key.EncryptPreMasterSecret(Enumerable.Repeat((byte)0xFF, 48).ToArray());
+        Assert.Equal(72, blob.Length);
+        Assert.All(blob[64..], b => Assert.Equal(0, b));
+    }
+
+    [Fact]
     public void TryFromRefusesAnEvenModulusAndAnOversizedExponent()
     {
         byte[] even = Enumerable.Repeat((byte)0xC2, 64).ToArray();
