@@ -269,9 +269,13 @@ public sealed class EmulatedLicenseServer
             _options.Scopes);
     }
 
-    private ServerPlatformChallenge BuildPlatformChallenge(bool corruptMac)
+    private ServerPlatformChallenge? BuildPlatformChallenge(bool corruptMac)
     {
-        LicensingSessionKeys keys = RequireKeys("PLATFORM_CHALLENGE");
+        if (RequireKeys("PLATFORM_CHALLENGE") is not { } keys)
+        {
+            return null;
+        }
+
         _challenge = new byte[PlatformChallengeLength];
         _random.GetBytes(_challenge);
         byte[] encrypted = new byte[_challenge.Length];
@@ -291,9 +295,13 @@ public sealed class EmulatedLicenseServer
             mac);
     }
 
-    private ServerNewLicense BuildNewLicense(bool upgrade, bool corruptMac)
+    private ServerNewLicense? BuildNewLicense(bool upgrade, bool corruptMac)
     {
-        LicensingSessionKeys keys = RequireKeys(upgrade ? "UPGRADE_LICENSE" : "NEW_LICENSE");
+        if (RequireKeys(upgrade ? "UPGRADE_LICENSE" : "NEW_LICENSE") is not { } keys)
+        {
+            return null;
+        }
+
         var context = new EmulatedLicenseContext(ClientHardwareId, ClientNames?.UserName, ClientNames?.MachineName, PresentedLicense, upgrade);
         ReadOnlyMemory<byte> license = _options.LicenseFactory?.Invoke(context) ?? CannedLicense.Bytes;
         var info = new NewLicenseInfo(_options.ProductVersion, _options.Scopes[0], _options.CompanyName, _options.ProductId, license);
@@ -345,7 +353,11 @@ public sealed class EmulatedLicenseServer
 
     private bool OnPlatformChallengeResponse(ClientPlatformChallengeResponse response)
     {
-        LicensingSessionKeys keys = RequireKeys("PLATFORM_CHALLENGE_RESPONSE");
+        if (RequireKeys("PLATFORM_CHALLENGE_RESPONSE") is not { } keys)
+        {
+            return false;
+        }
+
         if (_challenge is null)
         {
             return Violation("PLATFORM_CHALLENGE_RESPONSE before any PLATFORM_CHALLENGE");
@@ -450,8 +462,18 @@ public sealed class EmulatedLicenseServer
         }
     }
 
-    private LicensingSessionKeys RequireKeys(string what)
-        => _keys ?? throw new InvalidOperationException($"The script sends {what} before the client sent a request the server could derive keys from.");
+    // Without keys (the client's premaster did not decrypt, or a script sends out of order) the server cannot go on:
+    // it notes why and stops, as a real server would drop the connection.
+    private LicensingSessionKeys? RequireKeys(string what)
+    {
+        if (_keys is null)
+        {
+            Violation($"no session keys for {what}: the client sent no usable NEW_LICENSE_REQUEST or LICENSE_INFO before it");
+            _finished = true;
+        }
+
+        return _keys;
+    }
 
     private bool Violation(string what)
     {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Security.Cryptography;
 using TsThinLic.Crypto;
 using TsThinLic.Pdu;
 using TsThinLic.Storage;
@@ -61,7 +62,7 @@ public sealed class LicensingClient
     public bool IsFinished => _state is State.Completed or State.Failed;
 
     /// <summary>The CAL presented in LICENSE_INFO in this exchange, if any.</summary>
-    public LicenseKey? PresentedLicense => _session?.Presented?.Key;
+    public LicenseKey? PresentedLicense => _session is { Keys: not null } session ? session.Presented?.Key : null;
 
     /// <summary>The server's LICENSE_REQUEST as last received, if any.</summary>
     public ServerLicenseRequest? LicenseRequest => _session?.Request;
@@ -115,9 +116,10 @@ public sealed class LicensingClient
         // The request may carry no certificate: then the one from the connection's GCC Server Security Data is used.
         ServerCertificate? certificate = request.Certificate ?? _options.GccServerCertificate;
         ServerCertificateVerification verification = ServerCertificateVerification.Verify(certificate);
+        StoredLicense? presented = FindLicense(request);
+        _session = new Session(request, verification, presented);
         if (!verification.IsUsable)
         {
-            _session = new Session(request, verification);
             return FailWithAlert(
                 new LicensingFailure(
                     LicensingFailureReason.InvalidServerCertificate,
@@ -127,6 +129,7 @@ public sealed class LicensingClient
                 output);
         }
 
+        // [MS-RDPELE 5.1.1]: a fresh client random and premaster secret for every LICENSE_REQUEST.
         byte[] clientRandom = new byte[ClientRandomLength];
         byte[] preMasterSecret = new byte[PreMasterSecretLength];
         _random.GetBytes(clientRandom);
@@ -134,19 +137,17 @@ public sealed class LicensingClient
         LicensingSessionKeys keys = LicensingSessionKeys.Derive(preMasterSecret, clientRandom, request.ServerRandom.Span);
         byte[] encryptedPreMasterSecret = new byte[verification.PublicKey!.ModulusLength + RsaPublicKey.WirePaddingLength];
         bool encrypted = verification.PublicKey.TryEncryptPreMasterSecret(preMasterSecret, encryptedPreMasterSecret, out _);
-        CryptographicErase(preMasterSecret);
+        CryptographicOperations.ZeroMemory(preMasterSecret);
         if (!encrypted)
         {
-            // Only a key whose modulus is below the premaster secret gets here; the key-size check keeps it out.
+            // Only a key whose modulus is below the premaster secret gets here; the key checks keep it out.
             return FailWithAlert(
                 new LicensingFailure(LicensingFailureReason.InvalidServerCertificate, "the server's RSA key cannot encrypt the premaster secret", alertSent: LicensingErrorCode.InvalidServerCertificate),
                 LicensingErrorCode.InvalidServerCertificate,
                 output);
         }
 
-        StoredLicense? presented = FindLicense(request);
-        _session = new Session(request, verification) { Keys = keys, Presented = presented };
-
+        _session.Keys = keys;
         var encryptedPreMaster = new LicenseBinaryBlob((ushort)BinaryBlobType.Random, encryptedPreMasterSecret);
         LicensingPdu reply;
         if (presented is not null)
@@ -416,16 +417,17 @@ public sealed class LicensingClient
         _ => state.ToString(),
     };
 
-    private static void CryptographicErase(Span<byte> secret) => System.Security.Cryptography.CryptographicOperations.ZeroMemory(secret);
-
-    private sealed class Session(ServerLicenseRequest request, ServerCertificateVerification certificate)
+    /// <summary>What the client knows of the exchange since the last LICENSE_REQUEST; replaced whole on a restart.</summary>
+    private sealed class Session(ServerLicenseRequest request, ServerCertificateVerification certificate, StoredLicense? presented)
     {
         public ServerLicenseRequest Request { get; } = request;
 
         public ServerCertificateVerification Certificate { get; } = certificate;
 
-        public LicensingSessionKeys? Keys { get; init; }
+        /// <summary>The CAL this exchange presents in LICENSE_INFO, or null for NEW_LICENSE_REQUEST.</summary>
+        public StoredLicense? Presented { get; } = presented;
 
-        public StoredLicense? Presented { get; init; }
+        /// <summary>Set once the premaster secret is encrypted; every later PDU needs it.</summary>
+        public LicensingSessionKeys? Keys { get; set; }
     }
 }

@@ -59,6 +59,33 @@ public partial class LicensingPduDecoderTests
                 fields.Select(f => f.Field));
         }
 
+        [Fact]
+        public void TheLargestPdusStayUnderTheAllocationBound()
+        {
+            var info = new ClientLicenseInfo(
+                new LicensePreamble(LicensingMessageType.LicenseInfo, LicensePreamble.DefaultClientFlags, 0),
+                SecurityHeader.LicensePacket,
+                1,
+                0x04010000,
+                new byte[32],
+                new LicenseBinaryBlob(BinaryBlobType.Random, new byte[264]),
+                new LicenseBinaryBlob(BinaryBlobType.Data, new byte[65179]),
+                new LicenseBinaryBlob(BinaryBlobType.EncryptedData, new byte[20]),
+                new byte[16]);
+            Assert.Equal(ushort.MaxValue, info.Preamble.MessageSize);
+            AssertTypedErrorOrWellFormed(info.ToArray(withSecurityHeader: true), "largest LICENSE_INFO");
+
+            var request = new ServerLicenseRequest(
+                new LicensePreamble(LicensingMessageType.LicenseRequest, LicensePreamble.DefaultServerFlags, 0),
+                SecurityHeader.LicensePacket,
+                new byte[32],
+                new ProductInfo(0x00060000, "Microsoft Corporation", "A02"),
+                [1u],
+                null,
+                [.. Enumerable.Repeat(new string('s', 240), LicensingLimits.MaxScopeCount)]);
+            AssertTypedErrorOrWellFormed(request.ToArray(withSecurityHeader: true), "LICENSE_REQUEST with the most scopes");
+        }
+
         internal static IReadOnlyList<WireLengthField> TraceLengthFields(byte[] wire)
         {
             var trace = new List<WireLengthField>();
@@ -106,6 +133,9 @@ public partial class LicensingPduDecoderTests
 
                 return;
             }
+
+            // The decode copies the frame once, so a working measurement sees at least that much.
+            Assert.True(allocated >= mutated.Length, $"{because}: allocated only {allocated} bytes");
 
             // A well-formed PDU: it re-encodes to the mutated bytes (wMsgSize per spec) and is stable.
             byte[] reencoded = PduTestKit.Reencode(pdu!);

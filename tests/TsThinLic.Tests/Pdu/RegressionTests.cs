@@ -52,7 +52,7 @@ public class RegressionTests
         },
         {
             "a quirk-sized wMsgSize over a body that is 4 bytes short is truncation, not a quirk",
-            "8000" + "0000" + "ff03" + "1400" // header, ERROR_ALERT wMsgSize 20 (= whole input: quirk candidate)
+            "8000" + "0000" + "ff03" + "1000" // header, ERROR_ALERT wMsgSize 16 (= whole input: quirk candidate)
             + "07000000" + "02000000", // dwErrorCode, dwStateTransition; bbErrorInfo missing
             DecodeErrorKind.Truncated, "wBlobType", 16
         },
