@@ -23,6 +23,9 @@ internal ref struct DerReader
 
     public readonly int Position => _position;
 
+    /// <summary>The whole span this reader walks (for offsets relative to an outer buffer).</summary>
+    public readonly ReadOnlySpan<byte> Data => _data;
+
     /// <summary>Reads one TLV: its identifier (first octet), the whole element and its contents.</summary>
     public bool TryRead(out byte identifier, out ReadOnlySpan<byte> element, out ReadOnlySpan<byte> contents)
     {

@@ -174,6 +174,7 @@ public static class PduDescriber
             writer.WriteString("productId", info.ProductId);
             writer.WriteNumber("licenseLength", info.LicenseInfo.Length);
             writer.EndObject();
+            CalDescriber.Describe("cal", info.LicenseInfo.Span, null, null, writer);
         }
         else
         {
@@ -195,12 +196,20 @@ public static class PduDescriber
         Blob(writer, "licenseInfo", info.LicenseInfo, withData: false);
         Blob(writer, "encryptedHwid", info.EncryptedHardwareId, withData: true);
         writer.WriteHex("macData", info.MacData.Span);
+        ClientHardwareId? device = null;
         if (keys is not null)
         {
             byte[] hardwareId = keys.Decrypt(info.EncryptedHardwareId.Data.Span);
             writer.WriteHex("hwid", hardwareId);
             writer.WriteBoolean("macValid", keys.VerifyMac(hardwareId, info.MacData.Span));
+            if (ClientHardwareId.TryDecode(hardwareId, out ClientHardwareId decoded, out _))
+            {
+                device = decoded;
+            }
         }
+
+        // The presented CAL is in the clear; with the keys, whether it belongs to the HWID sent beside it.
+        CalDescriber.Describe("cal", info.LicenseInfo.Data.Span, device, null, writer);
     }
 
     private static void DescribePlatformChallengeResponse(ClientPlatformChallengeResponse response, LicensingDecryptionKeys? keys, IFieldWriter writer)

@@ -113,6 +113,31 @@ public sealed class DecodeCommandTests
         Assert.Equal("Microsoft Corporation", info.GetProperty("companyName").GetString());
         Assert.Equal("A02", info.GetProperty("productId").GetString());
         Assert.True(info.GetProperty("licenseLength").GetInt32() > 4000);
+        JsonElement cal = json.GetProperty("cal");
+        Assert.Equal("A02-10.01-S", cal.GetProperty("licenseId").GetString());
+        Assert.True(cal.GetProperty("temporary").GetBoolean());
+        Assert.Equal("ubuntu2", cal.GetProperty("issuedToMachine").GetString());
+        Assert.Equal("2020-01-25T13:57:42Z", cal.GetProperty("expiresOn").GetString());
+    }
+
+    [Fact]
+    public async Task LicenseInfoShowsThePresentedCal()
+    {
+        JsonElement json = await DecodeJsonAsync("--hex", Convert.ToHexString(Vectors.Hex("spec_4_3_client_license_info")));
+
+        Assert.Equal("LICENSE_INFO", json.GetProperty("messageType").GetString());
+        JsonElement cal = json.GetProperty("cal");
+        Assert.Equal("A02-6.00-S", cal.GetProperty("licenseId").GetString());
+        Assert.Equal("Windows Server 2008 / 2008 R2 Terminal Services CAL", cal.GetProperty("licenseType").GetString());
+        Assert.True(cal.GetProperty("temporary").GetBoolean());
+        Assert.Equal("RODENT", cal.GetProperty("issuer").GetString());
+        Assert.Equal("WORKGROUP", cal.GetProperty("scope").GetString());
+        Assert.Equal("Administrator", cal.GetProperty("issuedToUser").GetString());
+        Assert.Equal("2007-06-20T14:51:35Z", cal.GetProperty("validFrom").GetString());
+        Assert.Equal(Vectors.Text("cal_decode_spec_rodent", "hwid_decoded"), cal.GetProperty("hwid").GetString());
+        Assert.Equal("78440-006-5867045-70347", cal.GetProperty("licenseServerId").GetString());
+        Assert.Equal(6, cal.GetProperty("productVersion").GetProperty("major").GetInt32());
+        Assert.Equal("0x80648000", cal.GetProperty("productVersion").GetProperty("flags").GetString());
     }
 
     [Fact]
