@@ -167,6 +167,7 @@ internal static class LicenseCommand
         {
             WriteKey(writer, "storedLicense", stored.Key);
             writer.WriteNumber("storedLicenseLength", stored.LicenseInfo.Length);
+            CalDescriber.Describe("cal", stored.LicenseInfo.Span, result.HardwareId, stored.StoredAt, writer);
         }
     }
 

@@ -88,4 +88,34 @@ internal sealed class RsaPrivateKey
             plain.Clear();
         }
     }
+
+    /// <summary>
+    /// An RSASSA-PKCS1-v1_5 signature with SHA-1 ([RFC 8017 8.2.1]), big-endian as X.509 and PKCS#7 carry it: what a
+    /// license server's sha1RSA (OIW 1.3.14.3.2.29) signature on a CAL is. For the emulated license server only.
+    /// </summary>
+    public byte[] SignSha1(ReadOnlySpan<byte> data)
+    {
+        // DigestInfo ::= SEQUENCE { SEQUENCE { id-sha1, NULL }, OCTET STRING hash } ([RFC 8017 9.2] note 1).
+        ReadOnlySpan<byte> digestInfoPrefix = [0x30, 0x21, 0x30, 0x09, 0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a, 0x05, 0x00, 0x04, 0x14];
+        var sha1 = new Org.BouncyCastle.Crypto.Digests.Sha1Digest();
+        sha1.BlockUpdate(data);
+        Span<byte> hash = stackalloc byte[20];
+        sha1.DoFinal(hash);
+
+        // EM = 0x00 || 0x01 || 0xFF… || 0x00 || DigestInfo
+        byte[] encoded = new byte[ModulusLength];
+        int digestInfoLength = digestInfoPrefix.Length + hash.Length;
+        encoded[1] = 0x01;
+        encoded.AsSpan(2, ModulusLength - 3 - digestInfoLength).Fill(0xFF);
+        digestInfoPrefix.CopyTo(encoded.AsSpan(ModulusLength - digestInfoLength));
+        hash.CopyTo(encoded.AsSpan(ModulusLength - hash.Length));
+
+        byte[] signature = new byte[ModulusLength];
+        if (!RsaMath.TryWriteBigEndian(RsaMath.FromBigEndian(encoded).ModPow(_privateExponent, PublicKey.Modulus), signature))
+        {
+            throw new InvalidOperationException("The signature does not fit the modulus length.");
+        }
+
+        return signature;
+    }
 }

@@ -27,6 +27,8 @@ public sealed class EmulatedLicenseServer
     private readonly List<LicensingMessageType> _received = [];
 
     private int _step;
+    private CalMinter? _minter;
+    private ulong _serial;
     private byte[]? _serverRandom;
     private LicensingSessionKeys? _keys;
     private byte[]? _challenge;
@@ -303,7 +305,7 @@ public sealed class EmulatedLicenseServer
         }
 
         var context = new EmulatedLicenseContext(ClientHardwareId, ClientNames?.UserName, ClientNames?.MachineName, PresentedLicense, upgrade);
-        ReadOnlyMemory<byte> license = _options.LicenseFactory?.Invoke(context) ?? CannedLicense.Bytes;
+        ReadOnlyMemory<byte> license = _options.LicenseFactory?.Invoke(context) ?? MintLicense(context);
         var info = new NewLicenseInfo(_options.ProductVersion, _options.Scopes[0], _options.CompanyName, _options.ProductId, license);
         byte[] plaintext = new byte[info.GetEncodedLength()];
         info.TryEncode(plaintext, out _);
@@ -321,6 +323,41 @@ public sealed class EmulatedLicenseServer
             Header(),
             new LicenseBinaryBlob((ushort)BinaryBlobType.EncryptedData, encrypted),
             mac);
+    }
+
+    // A first issue is temporary for 90 days; an upgrade (the client presented a CAL and passed the challenge) gets a
+    // permanent one for a random 52 to 89 days, as Microsoft documents RDS per-device CALs.
+    private byte[] MintLicense(EmulatedLicenseContext context)
+    {
+        DateTimeOffset now = _options.Time.GetUtcNow();
+        now = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, now.Second, TimeSpan.Zero);
+        (string machine, string user) = (context.MachineName ?? "?", context.UserName ?? "?");
+        if (context.PresentedLicense is { } presented && Cal.ClientAccessLicense.TryDecode(presented.Span, out Cal.ClientAccessLicense? cal, out _))
+        {
+            machine = context.MachineName ?? cal.IssuedToMachine ?? machine;
+            user = context.UserName ?? cal.IssuedToUser ?? user;
+        }
+
+        Span<byte> days = stackalloc byte[1];
+        _random.GetBytes(days);
+        bool temporary = !context.Upgrade;
+        ushort major = (ushort)(_options.ProductVersion >> 16);
+        ushort minor = (ushort)_options.ProductVersion;
+        _minter ??= new CalMinter(_key, EmulatorKeys.Rsa512.PublicKey, _options.ServerName, _options.ServerId, _options.Scopes[0], now.AddYears(-1));
+        return _minter.Mint(new CalMintRequest
+        {
+            HardwareId = context.HardwareId ?? default,
+            MachineName = machine,
+            UserName = user,
+            RequestedProductId = _options.ProductId,
+            LicenseId = $"{_options.ProductId}-{major}.{minor:00}-S",
+            MajorVersion = major,
+            MinorVersion = minor,
+            Temporary = temporary,
+            NotBefore = now,
+            NotAfter = now.AddDays(temporary ? 90 : 52 + days[0] % 38),
+            SerialNumber = ++_serial,
+        });
     }
 
     private bool OnNewLicenseRequest(ClientNewLicenseRequest request)

@@ -30,7 +30,18 @@ public sealed class EmulatedLicenseServerOptions
     public bool UpgradePresentedLicenses { get; init; }
 
     /// <summary>
-    /// The CAL (pbLicenseInfo) to issue to a client. Default: the CAL of [MS-RDPELE 4.6], the same for every client.
+    /// The CAL (pbLicenseInfo) to issue to a client. Default: one minted for that client (its HWID, machine and user)
+    /// like a Windows license server's: temporary for 90 days on a first issue, permanent for 52 to 89 days on an
+    /// upgrade (Microsoft's RDS CAL documentation).
     /// </summary>
     public Func<EmulatedLicenseContext, ReadOnlyMemory<byte>>? LicenseFactory { get; init; }
+
+    /// <summary>The clock that dates minted CALs.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>The license server's name (issuer CN of minted CALs).</summary>
+    public string ServerName { get; init; } = "TSTHINLIC-LS";
+
+    /// <summary>The license server's ID, as in the license-server-info extension.</summary>
+    public string ServerId { get; init; } = "00000-00000-00000-AA000";
 }

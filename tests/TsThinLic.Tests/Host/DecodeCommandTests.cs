@@ -179,7 +179,8 @@ public sealed class DecodeCommandTests
 
         JsonElement license = await DecodeJsonAsync(["--hex", Convert.ToHexString(exchange.Pdus[4].Bytes), .. keyArgs]);
         Assert.True(license.GetProperty("macValid").GetBoolean());
-        Assert.Equal(1945, license.GetProperty("licenseInfo").GetProperty("licenseLength").GetInt32());
+        Assert.Equal("A02-6.00-S", license.GetProperty("cal").GetProperty("licenseId").GetString());
+        Assert.Equal(Convert.ToHexStringLower(TsThinLic.Tests.Licensing.LicensingClientTests.s_hardwareId.ToArray()), license.GetProperty("cal").GetProperty("hwid").GetString());
     }
 
     [Theory]

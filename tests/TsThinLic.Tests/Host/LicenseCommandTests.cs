@@ -20,6 +20,13 @@ public sealed class LicenseCommandTests
         Assert.False(json.TryGetProperty("error", out _));
         Assert.Equal("A02", json.GetProperty("storedLicense").GetProperty("productId").GetString());
         Assert.True(json.GetProperty("hwid").GetProperty("created").GetBoolean());
+        JsonElement cal = json.GetProperty("cal");
+        Assert.Equal("A02-6.00-S", cal.GetProperty("licenseId").GetString());
+        Assert.True(cal.GetProperty("temporary").GetBoolean());
+        Assert.Equal("TC-0042", cal.GetProperty("issuedToMachine").GetString());
+        Assert.Equal("alice", cal.GetProperty("issuedToUser").GetString());
+        Assert.True(cal.GetProperty("hwidMatchesDevice").GetBoolean());
+        Assert.InRange(cal.GetProperty("daysLeft").GetInt32(), 89, 90); // a temporary CAL: 90 days, less the seconds since it was minted
     }
 
     [Fact]

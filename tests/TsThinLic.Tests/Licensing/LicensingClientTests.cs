@@ -233,8 +233,14 @@ public sealed class LicensingClientTests
             Assert.Equal("microsoft.com", last.License.Scope);
             Assert.Equal("Microsoft Corporation", last.License.CompanyName);
             Assert.Equal("A02", last.License.ProductId);
-            Assert.Equal(1945, last.License.LicenseInfo.Length);
             Assert.Null(last.Supersedes);
+            // The emulator minted the CAL for this client: a temporary A02-6.00-S bound to its HWID.
+            Assert.True(TsThinLic.Cal.ClientAccessLicense.TryDecode(last.License.LicenseInfo.Span, out var cal, out _));
+            Assert.Equal("A02-6.00-S", cal!.LicenseId);
+            Assert.True(cal.IsTemporary);
+            Assert.Equal(s_hardwareId, cal.HardwareId);
+            Assert.Equal("RODENT", cal.IssuedToMachine);
+            Assert.Equal("Administrator", cal.IssuedToUser);
         }
 
         [Fact]
