@@ -20,6 +20,8 @@ internal static class HostApp
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         var root = new RootCommand("TsThinLic: the client side of RDP licensing ([MS-RDPELE]) for thin clients.");
+        root.Options.Add(HostLogging.Verbose);
+        root.Options.Add(HostLogging.Format);
         root.Subcommands.Add(DecodeCommand.Create(output, error));
         root.Subcommands.Add(LicenseCommand.Create(output, error));
 

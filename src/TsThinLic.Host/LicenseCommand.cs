@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.IO.Pipelines;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using TsThinLic.Crypto;
 using TsThinLic.Diagnostics;
 using TsThinLic.Emulation;
@@ -54,7 +55,8 @@ internal static class LicenseCommand
                     $"{(record.Direction == LicensingPduDirection.Server ? "server → client" : "client → server")}  {Name(record.MessageType),-28} {record.Bytes.Length,5} bytes"),
             };
 
-            LicensingExchangeResult result = await RunAgainstEmulatorAsync(new MemoryLicenseStore(), options, cancellationToken).ConfigureAwait(false);
+            ILogger logger = HostLogging.CreateLogger(parseResult, error, "TsThinLic.License");
+            LicensingExchangeResult result = await RunAgainstEmulatorAsync(new MemoryLicenseStore(), options, logger, cancellationToken).ConfigureAwait(false);
             if (json)
             {
                 WriteJson(result, output);
@@ -70,12 +72,12 @@ internal static class LicenseCommand
     }
 
     /// <summary>Runs one exchange between the driver and the emulated license server over a pair of pipes.</summary>
-    internal static async Task<LicensingExchangeResult> RunAgainstEmulatorAsync(ILicenseStore store, PipeLicensingDriverOptions options, CancellationToken cancellationToken)
+    internal static async Task<LicensingExchangeResult> RunAgainstEmulatorAsync(ILicenseStore store, PipeLicensingDriverOptions options, ILogger logger, CancellationToken cancellationToken)
     {
         var toClient = new Pipe();
         var toServer = new Pipe();
         var server = new EmulatedLicenseServer(SystemRandomSource.Instance);
-        var driver = new PipeLicensingDriver(store, SystemRandomSource.Instance, TimeProvider.System, options);
+        var driver = new PipeLicensingDriver(store, SystemRandomSource.Instance, TimeProvider.System, options, logger);
         Task serverTask = server.RunAsync(toServer.Reader, toClient.Writer, cancellationToken);
         LicensingExchangeResult result = await driver.RunAsync(toClient.Reader, toServer.Writer, cancellationToken).ConfigureAwait(false);
         await toServer.Writer.CompleteAsync().ConfigureAwait(false);

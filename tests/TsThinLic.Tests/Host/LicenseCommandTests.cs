@@ -41,6 +41,30 @@ public sealed class LicenseCommandTests
     }
 
     [Fact]
+    public async Task VerboseJsonLogsTheExchangeWithoutKeyMaterialOrTheHwid()
+    {
+        var (exitCode, output, error) = await HostRunner.RunAsync("license", "--json", "--verbose", "--log-format", "json");
+
+        Assert.Equal(0, exitCode);
+        string[] lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var events = lines.Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        Assert.Contains(events, e => e.GetProperty("eventId").GetInt32() == 100);
+        Assert.Contains(events, e => e.GetProperty("eventId").GetInt32() == 103 && e.GetProperty("level").GetString() == "Information");
+        string hwid = JsonDocument.Parse(output).RootElement.GetProperty("cal").GetProperty("hwid").GetString()!;
+        Assert.DoesNotContain(hwid, error, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(hwid[8..], error, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task QuietByDefault()
+    {
+        var (exitCode, _, error) = await HostRunner.RunAsync("license", "--json");
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal(string.Empty, error);
+    }
+
+    [Fact]
     public async Task AnUnknownStoreCannotRun()
     {
         var (exitCode, _, error) = await HostRunner.RunAsync("license", "--store", "nowhere");
