@@ -190,16 +190,9 @@ public sealed class LicensingClient
     private LicensingStepResult OnPlatformChallenge(ServerPlatformChallenge challenge, IBufferWriter<byte> output)
     {
         LicensingSessionKeys keys = _session!.Keys!;
-        ReadOnlySpan<byte> encrypted = challenge.EncryptedPlatformChallenge.Data.Span;
-        byte[] platformChallenge = new byte[encrypted.Length];
-        Rc4.Transform(keys.LicensingEncryptionKey.Span, encrypted, platformChallenge);
-        if (!LicensingMac.Verify(keys.MacSaltKey.Span, platformChallenge, challenge.MacData.Span))
+        if (!TryDecryptVerified(keys, challenge.EncryptedPlatformChallenge, challenge.MacData, out byte[] platformChallenge))
         {
-            // [MS-RDPELE 3.3.5.9]: the client may say ERR_INVALID_MAC with ST_TOTAL_ABORT, then must disconnect.
-            return FailWithAlert(
-                new LicensingFailure(LicensingFailureReason.InvalidMac, "the platform challenge's MAC does not verify", alertSent: LicensingErrorCode.InvalidMac),
-                LicensingErrorCode.InvalidMac,
-                output);
+            return FailOnMac(challenge, output);
         }
 
         // [MS-RDPELE 2.2.2.5.1]: wVersion 0x0100, full detail level, the decrypted challenge echoed back.
@@ -237,16 +230,9 @@ public sealed class LicensingClient
     // [MS-RDPELE 3.3.5.6, 3.3.5.7]: decrypt the license, check its MAC, hand it to the caller to persist.
     private LicensingStepResult OnNewLicense(ServerNewLicense license, IBufferWriter<byte> output)
     {
-        LicensingSessionKeys keys = _session!.Keys!;
-        ReadOnlySpan<byte> encrypted = license.EncryptedLicenseInfo.Data.Span;
-        byte[] plaintext = new byte[encrypted.Length];
-        Rc4.Transform(keys.LicensingEncryptionKey.Span, encrypted, plaintext);
-        if (!LicensingMac.Verify(keys.MacSaltKey.Span, plaintext, license.MacData.Span))
+        if (!TryDecryptVerified(_session!.Keys!, license.EncryptedLicenseInfo, license.MacData, out byte[] plaintext))
         {
-            return FailWithAlert(
-                new LicensingFailure(LicensingFailureReason.InvalidMac, $"the {LicensingSpecNames.MessageType(license.MessageType)} MAC does not verify", alertSent: LicensingErrorCode.InvalidMac),
-                LicensingErrorCode.InvalidMac,
-                output);
+            return FailOnMac(license, output);
         }
 
         if (!NewLicenseInfo.TryDecode(plaintext, out NewLicenseInfo? info, out DecodeError error))
@@ -324,6 +310,22 @@ public sealed class LicensingClient
                 return Fail(ServerFailure(LicensingFailureReason.ServerAborted, $"the server ended licensing: {said}", alert));
         }
     }
+
+    // [MS-RDPELE 5.1.3, 5.1.6]: server data is RC4 under the licensing key, from a fresh state, and MACed in the clear.
+    private static bool TryDecryptVerified(LicensingSessionKeys keys, LicenseBinaryBlob encrypted, ReadOnlyMemory<byte> mac, out byte[] plaintext)
+    {
+        plaintext = new byte[encrypted.Data.Length];
+        Rc4.Transform(keys.LicensingEncryptionKey.Span, encrypted.Data.Span, plaintext);
+        return LicensingMac.Verify(keys.MacSaltKey.Span, plaintext, mac.Span);
+    }
+
+    // [MS-RDPELE 3.3.5.9]: on a MAC that does not verify the client may say ERR_INVALID_MAC with ST_TOTAL_ABORT, then
+    // must disconnect.
+    private LicensingStepResult FailOnMac(LicensingPdu pdu, IBufferWriter<byte> output)
+        => FailWithAlert(
+            new LicensingFailure(LicensingFailureReason.InvalidMac, $"the {LicensingSpecNames.MessageType(pdu.MessageType)} MAC does not verify", alertSent: LicensingErrorCode.InvalidMac),
+            LicensingErrorCode.InvalidMac,
+            output);
 
     private static LicensingFailure ServerFailure(LicensingFailureReason reason, string message, LicenseErrorAlert alert)
         => new(reason, message, serverErrorCode: alert.ErrorCode, serverStateTransition: alert.StateTransition);

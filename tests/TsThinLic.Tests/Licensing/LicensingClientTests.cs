@@ -29,6 +29,8 @@ public sealed class LicensingClientTests
         EmulatedLicenseServerOptions? serverOptions = null,
         Func<EmulatedLicenseServer, LicensingClientOptions>? clientOptions = null)
     {
+        // A fixed clock by default, so the CALs the server mints (and so whole exchanges) are the same on every run.
+        serverOptions ??= new EmulatedLicenseServerOptions { Time = new ManualTimeProvider() };
         var server = new EmulatedLicenseServer(new SequenceRandomSource(seed: 100), script, serverOptions);
         var client = new LicensingClient(s_identity, stored ?? LicenseStoreSnapshot.Empty, new SequenceRandomSource(seed: 1), clientOptions?.Invoke(server));
         return (client, server);
