@@ -59,7 +59,7 @@ public sealed class FileLicenseStore : IVerifiableLicenseStore
         ArgumentNullException.ThrowIfNull(update);
         lock (_lock)
         {
-            System.IO.Directory.CreateDirectory(Directory);
+            _files.CreateDirectory(Directory);
             using IDisposable exclusive = _files.Lock(LockPath);
             CurrentState current = ReadCurrent(log: true);
             Commit(current, current.Content.Apply(update, _deviceFingerprint));
@@ -70,7 +70,7 @@ public sealed class FileLicenseStore : IVerifiableLicenseStore
     {
         lock (_lock)
         {
-            if (!System.IO.Directory.Exists(Directory))
+            if (!_files.DirectoryExists(Directory))
             {
                 return;
             }

@@ -20,6 +20,11 @@ internal interface IStoreFileSystem
 
     void Delete(string path);
 
+    /// <summary>Creates a directory and its parents when missing.</summary>
+    void CreateDirectory(string path);
+
+    bool DirectoryExists(string path);
+
     /// <summary>Takes the store's exclusive lock between processes.</summary>
     IDisposable Lock(string path);
 }

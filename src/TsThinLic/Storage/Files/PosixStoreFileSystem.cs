@@ -81,6 +81,10 @@ internal sealed partial class PosixStoreFileSystem : IStoreFileSystem
 
     public void Delete(string path) => File.Delete(path);
 
+    public void CreateDirectory(string path) => Directory.CreateDirectory(path);
+
+    public bool DirectoryExists(string path) => Directory.Exists(path);
+
     public IDisposable Lock(string path) => StoreFileLock.Acquire(path, LockTimeout);
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true)]

@@ -45,7 +45,8 @@ public sealed class FlashLicenseStore : IVerifiableLicenseStore
         _deviceFingerprint = deviceFingerprint;
         _logger = logger ?? NullLogger.Instance;
         _exclusiveLock = exclusiveLock;
-        MaxPayloadLength = (int)Math.Min(StoreEnvelope.MaxPayloadLength, SlotLength - StoreEnvelope.TotalLength(0, geometry.ProgramUnit) - geometry.ProgramUnit);
+        // The marker's program unit ends the slot at the latest, and the payload ends before that unit starts.
+        MaxPayloadLength = (int)Math.Min(StoreEnvelope.MaxPayloadLength, SlotLength - StoreEnvelope.AlignUp(StoreEnvelope.CommitMarkerLength, geometry.ProgramUnit) - StoreEnvelope.HeaderLength);
     }
 
     /// <summary>Bytes per slot (a whole number of erase units).</summary>
