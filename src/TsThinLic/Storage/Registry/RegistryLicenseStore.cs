@@ -15,7 +15,9 @@ namespace TsThinLic.Storage.Registry;
 /// here, so every update is ordered to be safe at any interruption: a new <c>LICENSE0xx</c> is written whole (its
 /// <c>ClientLicense</c> last, which marks it complete) before the one it replaces or supersedes is deleted; an entry
 /// that is incomplete or fails its checks is treated as absent. Three values of ours ride along, ignored by Windows:
-/// <c>HardwareID\DeviceFingerprint</c>, and per entry <c>LicenseVersion</c> (dwVersion) and <c>StoredAt</c>.
+/// <c>HardwareID\DeviceFingerprint</c>, and per entry <c>LicenseVersion</c> (dwVersion) and <c>StoredAt</c>; while an
+/// update is in flight the new entry also names the entries it replaces (<c>Supersedes</c>), so that an upgrade takes
+/// effect whole at the moment its <c>ClientLicense</c> is written, even if deleting the old entry never happens.
 /// </summary>
 public sealed class RegistryLicenseStore : IVerifiableLicenseStore
 {
@@ -30,6 +32,7 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore
     public const string DeviceFingerprintValue = "DeviceFingerprint";
     public const string LicenseVersionValue = "LicenseVersion";
     public const string StoredAtValue = "StoredAt";
+    public const string SupersedesValue = "Supersedes";
     public const string EntryPrefix = "LICENSE";
 
     /// <summary>SYSTEM and BUILTIN\Administrators: the trustees expected to hold Full Control of MSLicensing.</summary>
@@ -74,7 +77,7 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore
             {
                 State state = Read(log: true);
                 StoreContent next = state.Effective.Apply(update, _deviceFingerprint);
-                Write(state, next, update.License);
+                Write(state, next, update.License, update.Supersedes);
                 return 0;
             });
         }
@@ -166,7 +169,7 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore
         return findings;
     }
 
-    private void Write(State state, StoreContent next, StoredLicense? added)
+    private void Write(State state, StoreContent next, StoredLicense? added, LicenseKey? supersedes)
     {
         // 1. The HWID record: ClientHWID before the fingerprint, so an interruption between them leaves a new HWID
         //    with the old (or no) fingerprint, which is only ever a reason to regenerate, never a clone let through.
@@ -187,14 +190,21 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore
         string? written = null;
         if (added is not null)
         {
-            written = FreeEntryName(state.EntryNames);
+            written = FreeEntryName(state.EntryNames, state.Superseded);
             string key = StoreKey + "\\" + written;
+            string[] replaced = state.Entries.Where(e => e.License.Key == added.Key || e.License.Key == supersedes).Select(e => e.Name).ToArray();
             _registry.SetValue(key, LicenseScopeValue, RegistryValue.Binary(WireStrings.EncodeAnsiZ(added.Key.Scope)));
             _registry.SetValue(key, CompanyNameValue, RegistryValue.Binary(WireStrings.EncodeUnicodeZ(added.Key.CompanyName)));
             _registry.SetValue(key, ProductIdValue, RegistryValue.Binary(WireStrings.EncodeUnicodeZ(added.Key.ProductId)));
             _registry.SetValue(key, LicenseVersionValue, RegistryValue.DWord(added.Key.Version));
             _registry.SetValue(key, StoredAtValue, RegistryValue.QWord(unchecked((ulong)added.StoredAt.ToUnixTimeMilliseconds())));
-            // ClientLicense last: an entry without it is incomplete, so a cut above leaves no half CAL.
+            if (replaced.Length > 0)
+            {
+                _registry.SetValue(key, SupersedesValue, RegistryValue.String(string.Join(';', replaced)));
+            }
+
+            // ClientLicense last: an entry without it is incomplete, so a cut above leaves no half CAL; once it is
+            // written the entries it supersedes no longer count, whether or not their deletion below happens.
             _registry.SetValue(key, ClientLicenseValue, RegistryValue.Binary(added.LicenseInfo.Span));
         }
 
@@ -222,14 +232,23 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore
                 StoreLog.RegistryEntryRemoved(_logger, name);
             }
         }
+
+        // 4. The superseded entries are gone: the pointer to them is no longer needed.
+        foreach (string name in keep)
+        {
+            if (_registry.GetValue(StoreKey + "\\" + name, SupersedesValue) is not null)
+            {
+                _registry.DeleteValue(StoreKey + "\\" + name, SupersedesValue);
+            }
+        }
     }
 
-    private static string FreeEntryName(IReadOnlyList<string> used)
+    private static string FreeEntryName(IReadOnlyList<string> used, IReadOnlySet<string> referenced)
     {
         // After the highest in use, so that among duplicates left by a cut the higher number is the newer one.
         int highest = -1;
         var numbers = new HashSet<int>();
-        foreach (string name in used)
+        foreach (string name in used.Concat(referenced))
         {
             if (TryEntryNumber(name, out int number))
             {
@@ -319,6 +338,25 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore
             }
         }
 
+        // Entries named by a complete entry's Supersedes are already replaced (an update stopped before deleting them).
+        var superseded = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var entry in entries)
+        {
+            if (_registry.GetValue(StoreKey + "\\" + entry.Name, SupersedesValue) is { Type: RegistryValueType.String } pointer)
+            {
+                foreach (string name in System.Text.Encoding.Unicode.GetString(pointer.Data.Span).TrimEnd('\0').Split(';', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    superseded.Add(name);
+                }
+            }
+        }
+
+        foreach (var entry in entries.Where(e => superseded.Contains(e.Name)).ToArray())
+        {
+            entries.Remove(entry);
+            findings.Add(new StoreFinding(@"Store\" + entry.Name, StoreFindingKind.Superseded, "replaced by a newer entry; removed at the next update"));
+        }
+
         // One CAL per key: duplicates exist only after an interrupted update; the newer (later StoredAt, then the
         // higher entry number) is the one kept.
         var chosen = new List<(string Name, StoredLicense License)>();
@@ -345,7 +383,7 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore
             StoreLog.CloneDetected(_logger);
         }
 
-        return new State(raw, effective, clone, names, entries, chosen.Select(c => c.Name).ToHashSet(StringComparer.OrdinalIgnoreCase), findings);
+        return new State(raw, effective, clone, names, entries, chosen.Select(c => c.Name).ToHashSet(StringComparer.OrdinalIgnoreCase), superseded, findings);
     }
 
     private bool TryReadEntry(string key, out StoredLicense? license, out string reason)
@@ -417,5 +455,6 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore
         IReadOnlyList<string> EntryNames,
         IReadOnlyList<(string Name, StoredLicense License)> Entries,
         HashSet<string> Chosen,
+        HashSet<string> Superseded,
         IReadOnlyList<StoreFinding> Findings);
 }
