@@ -5,8 +5,9 @@ namespace TsThinLic.Storage;
 /// Unix .NET takes <c>flock(LOCK_EX)</c> for <see cref="FileShare.None"/>; on Windows the share mode itself excludes.
 /// Waits a bounded time, then refuses.
 /// </summary>
-internal static class StoreFileLock
+public static class StoreFileLock
 {
+    /// <summary>Takes the lock, waiting at most <paramref name="timeout"/>; throws <see cref="LicenseStoreException"/> when another holder keeps it.</summary>
     public static IDisposable Acquire(string lockPath, TimeSpan timeout)
     {
         long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;

@@ -9,7 +9,7 @@ public sealed class LicenseCommandTests
     [Fact]
     public async Task JsonReportsAnIssuedLicenseAndEveryPdu()
     {
-        var (exitCode, output, error) = await HostRunner.RunAsync("license", "--json", "--user", "alice", "--machine", "TC-0042");
+        var (exitCode, output, error) = await HostRunner.RunAsync("license", "--store", "memory", "--json", "--user", "alice", "--machine", "TC-0042");
 
         Assert.True(exitCode == 0, error + output);
         JsonElement json = JsonDocument.Parse(output).RootElement;
@@ -25,7 +25,7 @@ public sealed class LicenseCommandTests
     [Fact]
     public async Task TextShowsEachPduAsItGoesAndTheOutcome()
     {
-        var (exitCode, output, _) = await HostRunner.RunAsync("license");
+        var (exitCode, output, _) = await HostRunner.RunAsync("license", "--store", "memory");
 
         Assert.Equal(0, exitCode);
         Assert.Contains("server → client  LICENSE_REQUEST", output, StringComparison.Ordinal);
