@@ -210,4 +210,37 @@ public sealed class StoreCorruptionTests
         store.Save(new LicenseStoreUpdate(null, License(KeyA, 1), null));
         Assert.Equal(Hwid(3), new RegistryLicenseStore(hive, Fingerprint("SN-1")).Load().HardwareId);
     }
+
+    [Theory]
+    [MemberData(nameof(PersistentStores))]
+    public void AHostileKeyStringIsRefusedAndNothingIsWritten(string kind)
+    {
+        string directory = TempDirectory();
+        try
+        {
+            var flash = new EmulatedFlash(s_nor, 2 * 4096);
+            var hive = new MemoryRegistry();
+            ILicenseStore store = kind switch
+            {
+                "flash" => new FlashLicenseStore(flash, 0, flash.Size),
+                "file" => new FileLicenseStore(Path.Combine(directory, "licenses.store")),
+                _ => new RegistryLicenseStore(hive),
+            };
+            store.Save(new LicenseStoreUpdate(Hwid(1), null, null));
+            byte[] flashBefore = flash.ToArray();
+            MemoryRegistry hiveBefore = hive.Clone();
+            var hostile = new LicenseKey(1, new string('s', 5000), "c", "p");
+
+            Assert.Throws<LicenseStoreException>(() => store.Save(new LicenseStoreUpdate(null, License(hostile, 1), null)));
+
+            Assert.Equal(flashBefore, flash.ToArray());
+            Assert.True(hive.ContentEquals(hiveBefore));
+            Assert.Equal(Hwid(1), store.Load().HardwareId);
+            Assert.Empty(store.Load().Licenses);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }

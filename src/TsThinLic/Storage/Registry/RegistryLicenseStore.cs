@@ -77,6 +77,16 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore
             {
                 State state = Read(log: true);
                 StoreContent next = state.Effective.Apply(update, _deviceFingerprint);
+                if (update.License is { } license)
+                {
+                    // The same caps as the other stores, checked before anything is written.
+                    int longest = Math.Max(WireStrings.EncodeAnsiZ(license.Key.Scope).Length, Math.Max(WireStrings.EncodeUnicodeZ(license.Key.CompanyName).Length, WireStrings.EncodeUnicodeZ(license.Key.ProductId).Length));
+                    if (longest > LicenseStoreLimits.MaxKeyStringBytes)
+                    {
+                        throw new LicenseStoreException($"A license key string of {longest} bytes is over the store's limit of {LicenseStoreLimits.MaxKeyStringBytes}.");
+                    }
+                }
+
                 Write(state, next, update.License, update.Supersedes);
                 return 0;
             });
