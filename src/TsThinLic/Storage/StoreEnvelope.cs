@@ -148,11 +148,3 @@ internal static class StoreEnvelope
         return crc.GetCurrentHashAsUInt32();
     }
 }
-
-/// <summary>What a reader found where an envelope should be.</summary>
-internal enum EnvelopeState
-{
-    Blank,
-    Valid,
-    Invalid,
-}

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using TsThinLic.Pdu;
 using TsThinLic.Storage;
 using TsThinLic.Storage.Profiles;
@@ -64,35 +63,5 @@ internal static class StoreTestKit
         string path = Path.Combine(Path.GetTempPath(), "tsthinlic-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(path);
         return path;
-    }
-}
-
-/// <summary>A logger that keeps every entry, to check what was logged and at which level.</summary>
-internal sealed class CapturingLogger : ILogger
-{
-    private readonly List<(LogLevel Level, EventId Id, string Message)> _entries = [];
-
-    public IReadOnlyList<(LogLevel Level, EventId Id, string Message)> Entries
-    {
-        get
-        {
-            lock (_entries)
-            {
-                return _entries.ToArray();
-            }
-        }
-    }
-
-    public IDisposable? BeginScope<TState>(TState state)
-        where TState : notnull => null;
-
-    public bool IsEnabled(LogLevel logLevel) => true;
-
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-    {
-        lock (_entries)
-        {
-            _entries.Add((logLevel, eventId, formatter(state, exception)));
-        }
     }
 }
