@@ -24,6 +24,7 @@ internal static class HostApp
         root.Options.Add(HostLogging.Format);
         root.Subcommands.Add(DecodeCommand.Create(output, error));
         root.Subcommands.Add(LicenseCommand.Create(output, error));
+        root.Subcommands.Add(StoreCommand.Create(output, error));
 
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

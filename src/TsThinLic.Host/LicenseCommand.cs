@@ -20,11 +20,11 @@ internal static class LicenseCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var storeOption = new Option<string>("--store")
+        var storeOption = new Option<string?>("--store")
         {
-            Description = "Where the HWID and CALs are kept: memory (the persistent stores arrive with the store work).",
-            DefaultValueFactory = _ => "memory",
+            Description = "Where the HWID and CALs are kept: memory, registry (Windows), reg:FILE.reg, flash:PATH (a partition image), file:PATH. Default: the profile's store, else file:" + StoreSelection.DefaultFilePath(),
         };
+        var profileOption = new Option<string?>("--profile") { Description = "A device profile (hardware/….json): its store, geometry and PlatformId." };
         var jsonOption = new Option<bool>("--json") { Description = "Print the result as JSON." };
         var userOption = new Option<string>("--user") { Description = "ClientUserName to send.", DefaultValueFactory = _ => Environment.UserName };
         var machineOption = new Option<string>("--machine") { Description = "ClientMachineName to send.", DefaultValueFactory = _ => Environment.MachineName };
@@ -32,38 +32,53 @@ internal static class LicenseCommand
 
         var command = new Command("license", "Obtain or refresh this device's CAL (against the built-in emulated license server).");
         command.Options.Add(storeOption);
+        command.Options.Add(profileOption);
         command.Options.Add(jsonOption);
         command.Options.Add(userOption);
         command.Options.Add(machineOption);
         command.Options.Add(timeoutOption);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            string store = parseResult.GetValue(storeOption)!;
-            if (!string.Equals(store, "memory", StringComparison.OrdinalIgnoreCase))
+            if (!StoreSelection.TryOpen(parseResult.GetValue(storeOption), parseResult.GetValue(profileOption), out StoreSelection? selection, out string storeError))
             {
-                await error.WriteLineAsync($"unknown store '{store}': this build knows 'memory'").ConfigureAwait(false);
+                await error.WriteLineAsync(storeError).ConfigureAwait(false);
                 return HostApp.ExitCannotRun;
             }
 
+            using StoreSelection opened = selection!;
             bool json = parseResult.GetValue(jsonOption);
             var options = new PipeLicensingDriverOptions
             {
                 UserName = parseResult.GetValue(userOption)!,
                 MachineName = parseResult.GetValue(machineOption)!,
                 Timeout = TimeSpan.FromSeconds(parseResult.GetValue(timeoutOption)),
+                PlatformId = opened.PlatformId,
                 OnPdu = json ? null : record => output.WriteLine(
                     $"{(record.Direction == LicensingPduDirection.Server ? "server → client" : "client → server")}  {Name(record.MessageType),-28} {record.Bytes.Length,5} bytes"),
             };
 
             ILogger logger = HostLogging.CreateLogger(parseResult, error, "TsThinLic.License");
-            LicensingExchangeResult result = await RunAgainstEmulatorAsync(new MemoryLicenseStore(), options, logger, cancellationToken).ConfigureAwait(false);
+            StoreVerification? verification = (opened.Store as IVerifiableLicenseStore)?.Verify();
+            LicensingExchangeResult result;
+            try
+            {
+                result = await RunAgainstEmulatorAsync(opened.Store, options, logger, cancellationToken).ConfigureAwait(false);
+                opened.Complete();
+            }
+            catch (LicenseStoreException exception)
+            {
+                // The store could not be read at all (access denied): licensing afresh would make a new HWID each time.
+                await error.WriteLineAsync($"the store {opened.Location} cannot be used: {exception.Message}").ConfigureAwait(false);
+                return HostApp.ExitCannotRun;
+            }
+
             if (json)
             {
-                WriteJson(result, output);
+                WriteJson(result, opened, verification, output);
             }
             else
             {
-                WriteText(result, output);
+                WriteText(result, opened, verification, output);
             }
 
             return result.Succeeded ? HostApp.ExitOk : HostApp.ExitProblem;
@@ -96,20 +111,23 @@ internal static class LicenseCommand
 
     private static string Name(LicensingMessageType? type) => type is { } t ? LicensingSpecNames.MessageType(t) : "(undecodable)";
 
-    private static void WriteText(LicensingExchangeResult result, TextWriter output)
+    private static void WriteText(LicensingExchangeResult result, StoreSelection store, StoreVerification? verification, TextWriter output)
     {
         var writer = new TextFieldWriter(output);
         output.WriteLine();
         Describe(result, writer, withPdus: false);
+        DescribeStore(store, verification, writer);
     }
 
-    private static void WriteJson(LicensingExchangeResult result, TextWriter output)
+    private static void WriteJson(LicensingExchangeResult result, StoreSelection store, StoreVerification? verification, TextWriter output)
     {
         using var stream = new MemoryStream();
         using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
             json.WriteStartObject();
-            Describe(result, new JsonFieldWriter(json), withPdus: true);
+            var writer = new JsonFieldWriter(json);
+            Describe(result, writer, withPdus: true);
+            DescribeStore(store, verification, writer);
             json.WriteEndObject();
         }
 
@@ -171,6 +189,36 @@ internal static class LicenseCommand
             writer.WriteNumber("storedLicenseLength", stored.LicenseInfo.Length);
             CalDescriber.Describe("cal", stored.LicenseInfo.Span, result.HardwareId, stored.StoredAt, writer);
         }
+    }
+
+    /// <summary>Where the store is and what Verify() found on it before the exchange (corrupt records, a clone, ACL, UWF).</summary>
+    private static void DescribeStore(StoreSelection store, StoreVerification? verification, IFieldWriter writer)
+    {
+        writer.StartObject("store");
+        writer.WriteString("kind", store.Kind);
+        writer.WriteString("location", store.Location);
+        if (store.ProfileId is { } profile)
+        {
+            writer.WriteString("profile", profile);
+        }
+
+        if (verification is not null)
+        {
+            writer.WriteBoolean("healthy", verification.IsHealthy);
+            writer.StartArray("findings");
+            foreach (StoreFinding finding in verification.Findings)
+            {
+                writer.StartObjectElement();
+                writer.WriteString("record", finding.Record);
+                writer.WriteString("kind", finding.Kind.ToString());
+                writer.WriteString("detail", finding.Detail);
+                writer.EndObject();
+            }
+
+            writer.EndArray();
+        }
+
+        writer.EndObject();
     }
 
     private static void WriteKey(IFieldWriter writer, string name, LicenseKey key)

@@ -9,7 +9,7 @@ public sealed class LicenseCommandTests
     [Fact]
     public async Task JsonReportsAnIssuedLicenseAndEveryPdu()
     {
-        var (exitCode, output, error) = await HostRunner.RunAsync("license", "--json", "--user", "alice", "--machine", "TC-0042");
+        var (exitCode, output, error) = await HostRunner.RunAsync("license", "--store", "memory", "--json", "--user", "alice", "--machine", "TC-0042");
 
         Assert.True(exitCode == 0, error + output);
         JsonElement json = JsonDocument.Parse(output).RootElement;
@@ -32,7 +32,7 @@ public sealed class LicenseCommandTests
     [Fact]
     public async Task TextShowsEachPduAsItGoesAndTheOutcome()
     {
-        var (exitCode, output, _) = await HostRunner.RunAsync("license");
+        var (exitCode, output, _) = await HostRunner.RunAsync("license", "--store", "memory");
 
         Assert.Equal(0, exitCode);
         Assert.Contains("server → client  LICENSE_REQUEST", output, StringComparison.Ordinal);
@@ -43,7 +43,7 @@ public sealed class LicenseCommandTests
     [Fact]
     public async Task VerboseJsonLogsTheExchangeWithoutKeyMaterialOrTheHwid()
     {
-        var (exitCode, output, error) = await HostRunner.RunAsync("license", "--json", "--verbose", "--log-format", "json");
+        var (exitCode, output, error) = await HostRunner.RunAsync("license", "--store", "memory", "--json", "--verbose", "--log-format", "json");
 
         Assert.Equal(0, exitCode);
         string[] lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -58,7 +58,7 @@ public sealed class LicenseCommandTests
     [Fact]
     public async Task QuietByDefault()
     {
-        var (exitCode, _, error) = await HostRunner.RunAsync("license", "--json");
+        var (exitCode, _, error) = await HostRunner.RunAsync("license", "--store", "memory", "--json");
 
         Assert.Equal(0, exitCode);
         Assert.Equal(string.Empty, error);

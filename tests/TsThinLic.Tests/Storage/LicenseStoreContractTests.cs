@@ -201,4 +201,45 @@ public abstract class LicenseStoreContractTests
         Assert.Throws<ArgumentException>(() => new LicenseStoreUpdate(null, null, null));
         Assert.Throws<ArgumentException>(() => new LicenseStoreUpdate(Hwid(1), null, s_keyA));
     }
+
+    [Fact]
+    public void KeepsWhenEachLicenseWasStored()
+    {
+        ILicenseStore store = CreateStore();
+        var later = new StoredLicense(s_keyB, new byte[] { 1, 2, 3 }, s_storedAt.AddDays(61));
+
+        store.Save(new LicenseStoreUpdate(Hwid(12), License(s_keyA, 0x01), null));
+        store.Save(new LicenseStoreUpdate(null, later, null));
+
+        LicenseStoreSnapshot snapshot = Reopen(store).Load();
+        Assert.Equal(s_storedAt, snapshot.Find(s_keyA)!.StoredAt);
+        Assert.Equal(s_storedAt.AddDays(61), snapshot.Find(s_keyB)!.StoredAt);
+    }
+
+    [Fact]
+    public void ReadingNeverMakesAHardwareId()
+    {
+        // A new HWID is made by the driver on the next exchange and stored with its result, never by the store.
+        ILicenseStore store = CreateStore();
+        store.Save(new LicenseStoreUpdate(Hwid(13), License(s_keyA, 0x01), null));
+        store.Wipe(licensesOnly: false);
+
+        Assert.Null(store.Load().HardwareId);
+        Assert.Null(Reopen(store).Load().HardwareId);
+        Assert.Null(Reopen(store).Load().HardwareId);
+    }
+
+    [Fact]
+    public void AWipedStoreTakesNewRecords()
+    {
+        ILicenseStore store = CreateStore();
+        store.Save(new LicenseStoreUpdate(Hwid(14), License(s_keyA, 0x01), null));
+        store.Wipe(licensesOnly: false);
+
+        store.Save(new LicenseStoreUpdate(Hwid(15), License(s_keyB, 0x02), null));
+
+        LicenseStoreSnapshot snapshot = Reopen(store).Load();
+        Assert.Equal(Hwid(15), snapshot.HardwareId);
+        Assert.Equal([s_keyB], snapshot.Licenses.Select(l => l.Key));
+    }
 }

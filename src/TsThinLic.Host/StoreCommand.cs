@@ -1,0 +1,138 @@
+using System.CommandLine;
+using System.Text.Json;
+using TsThinLic.Diagnostics;
+using TsThinLic.Storage;
+
+namespace TsThinLic.Host;
+
+/// <summary>
+/// <c>tsthinlic store verify | wipe</c>: what the store holds, record by record (corrupt records, a cloned image, the
+/// MSLicensing ACL and UWF's PersistTSCAL), and the supported way to reset it: wipe everything (the equivalent of
+/// deleting MSLicensing; a new HWID is made on the next exchange, not before) or only the CALs.
+/// </summary>
+internal static class StoreCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var command = new Command("store", "Inspect or wipe the license store.");
+        command.Subcommands.Add(Verify(output, error));
+        command.Subcommands.Add(Wipe(output, error));
+        return command;
+    }
+
+    private static (Option<string?> Store, Option<string?> Profile) StoreOptions(Command command)
+    {
+        var store = new Option<string?>("--store") { Description = "memory, registry, reg:FILE.reg, flash:PATH or file:PATH (default: the profile's, else file:" + StoreSelection.DefaultFilePath() + ")" };
+        var profile = new Option<string?>("--profile") { Description = "A device profile (hardware/….json)." };
+        command.Options.Add(store);
+        command.Options.Add(profile);
+        return (store, profile);
+    }
+
+    private static Command Verify(TextWriter output, TextWriter error)
+    {
+        var command = new Command("verify", "Check every record of the store; exit 1 when one is corrupt or needs attention.");
+        var (storeOption, profileOption) = StoreOptions(command);
+        var jsonOption = new Option<bool>("--json") { Description = "Print the result as JSON." };
+        command.Options.Add(jsonOption);
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            if (!StoreSelection.TryOpen(parseResult.GetValue(storeOption), parseResult.GetValue(profileOption), out StoreSelection? selection, out string message))
+            {
+                await error.WriteLineAsync(message).ConfigureAwait(false);
+                return HostApp.ExitCannotRun;
+            }
+
+            using StoreSelection opened = selection!;
+            if (opened.Store is not IVerifiableLicenseStore verifiable)
+            {
+                await output.WriteLineAsync($"the {opened.Kind} store keeps nothing to verify").ConfigureAwait(false);
+                return HostApp.ExitOk;
+            }
+
+            StoreVerification verification;
+            try
+            {
+                verification = verifiable.Verify();
+            }
+            catch (LicenseStoreException exception)
+            {
+                await error.WriteLineAsync($"the store {opened.Location} cannot be read: {exception.Message}").ConfigureAwait(false);
+                return HostApp.ExitCannotRun;
+            }
+
+            if (parseResult.GetValue(jsonOption))
+            {
+                using var stream = new MemoryStream();
+                using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+                {
+                    json.WriteStartObject();
+                    Describe(opened, verification, new JsonFieldWriter(json));
+                    json.WriteEndObject();
+                }
+
+                await output.WriteLineAsync(System.Text.Encoding.UTF8.GetString(stream.ToArray())).ConfigureAwait(false);
+            }
+            else
+            {
+                Describe(opened, verification, new TextFieldWriter(output));
+            }
+
+            return verification.IsHealthy ? HostApp.ExitOk : HostApp.ExitProblem;
+        });
+        return command;
+    }
+
+    private static Command Wipe(TextWriter output, TextWriter error)
+    {
+        var command = new Command("wipe", "Remove every CAL and the HWID (a new HWID is made on the next exchange), or only the CALs.");
+        var (storeOption, profileOption) = StoreOptions(command);
+        var licensesOnly = new Option<bool>("--licenses-only") { Description = "Keep the HWID; remove the CALs." };
+        command.Options.Add(licensesOnly);
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            if (!StoreSelection.TryOpen(parseResult.GetValue(storeOption), parseResult.GetValue(profileOption), out StoreSelection? selection, out string message))
+            {
+                await error.WriteLineAsync(message).ConfigureAwait(false);
+                return HostApp.ExitCannotRun;
+            }
+
+            using StoreSelection opened = selection!;
+            bool onlyLicenses = parseResult.GetValue(licensesOnly);
+            try
+            {
+                opened.Store.Wipe(onlyLicenses);
+                opened.Complete();
+            }
+            catch (LicenseStoreException exception)
+            {
+                await error.WriteLineAsync($"the store {opened.Location} could not be wiped: {exception.Message}").ConfigureAwait(false);
+                return HostApp.ExitCannotRun;
+            }
+
+            await output.WriteLineAsync($"wiped {(onlyLicenses ? "the CALs" : "the CALs and the HWID")} of {opened.Location}").ConfigureAwait(false);
+            return HostApp.ExitOk;
+        });
+        return command;
+    }
+
+    private static void Describe(StoreSelection store, StoreVerification verification, IFieldWriter writer)
+    {
+        writer.WriteString("store", store.Kind);
+        writer.WriteString("location", store.Location);
+        writer.WriteBoolean("healthy", verification.IsHealthy);
+        writer.WriteBoolean("hwid", verification.Loaded.HardwareId is not null);
+        writer.WriteNumber("licenses", verification.Loaded.Licenses.Count);
+        writer.StartArray("findings");
+        foreach (StoreFinding finding in verification.Findings)
+        {
+            writer.StartObjectElement();
+            writer.WriteString("record", finding.Record);
+            writer.WriteString("kind", finding.Kind.ToString());
+            writer.WriteString("detail", finding.Detail);
+            writer.EndObject();
+        }
+
+        writer.EndArray();
+    }
+}

@@ -1,0 +1,198 @@
+using TsThinLic.Storage;
+using TsThinLic.Storage.Files;
+using TsThinLic.Storage.Flash;
+using TsThinLic.Storage.Profiles;
+using TsThinLic.Storage.Registry;
+using TsThinLic.Transport;
+
+namespace TsThinLic.Host;
+
+/// <summary>
+/// Which store the host uses: from <c>--store</c> (memory, registry, reg:FILE.reg, flash:PATH, file:PATH), else from a
+/// device profile's <c>store</c> (<c>--profile hardware/….json</c>), else the default: a file store under
+/// $XDG_STATE_HOME/tsthinlic (or ~/.local/state/tsthinlic, or %LOCALAPPDATA%\tsthinlic on Windows).
+/// </summary>
+internal sealed class StoreSelection : IDisposable
+{
+    /// <summary>A <c>flash:PATH</c> partition image without a profile: NOR-like, 4 KiB erase units, two 64 KiB slots.</summary>
+    public static readonly FlashGeometry DefaultFlashGeometry = new(1, 4096);
+
+    public const long DefaultFlashSize = 128 * 1024;
+
+    private readonly List<IDisposable> _owned = [];
+    private Action? _afterRun;
+
+    private StoreSelection(ILicenseStore store, string kind, string location)
+    {
+        Store = store;
+        Kind = kind;
+        Location = location;
+    }
+
+    public ILicenseStore Store { get; }
+
+    /// <summary>memory, registry, reg, flash or file.</summary>
+    public string Kind { get; }
+
+    public string Location { get; }
+
+    /// <summary>PlatformId for a new HWID (from the profile, else the default).</summary>
+    public uint PlatformId { get; private set; } = PipeLicensingDriverOptions.DefaultPlatformId;
+
+    public string? ProfileId { get; private set; }
+
+    /// <summary>The default file store path.</summary>
+    public static string DefaultFilePath()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "tsthinlic", "licenses.store");
+        }
+
+        // XDG Base Directory: state that should persist between restarts but is not worth backing up.
+        string? state = Environment.GetEnvironmentVariable("XDG_STATE_HOME");
+        if (string.IsNullOrEmpty(state) || !Path.IsPathRooted(state))
+        {
+            state = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state");
+        }
+
+        return Path.Combine(state, "tsthinlic", "licenses.store");
+    }
+
+    /// <summary>Opens the store named by <paramref name="store"/> or <paramref name="profilePath"/>; false with a message when it cannot be.</summary>
+    public static bool TryOpen(string? store, string? profilePath, out StoreSelection? selection, out string error)
+    {
+        selection = null;
+        error = string.Empty;
+        DeviceProfile? profile = null;
+        if (profilePath is not null)
+        {
+            string json;
+            try
+            {
+                json = File.ReadAllText(profilePath);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                error = $"cannot read the profile {profilePath}: {exception.Message}";
+                return false;
+            }
+
+            if (!DeviceProfile.TryParse(json, out profile, out string profileError))
+            {
+                error = $"the profile {profilePath} is not a device profile: {profileError}";
+                return false;
+            }
+        }
+
+        DeviceFingerprint fingerprint = DeviceIdentity.Fingerprint();
+        try
+        {
+            selection = store is not null ? FromOption(store, profile, fingerprint, out error) : profile is not null ? FromProfile(profile, fingerprint) : FileStore(DefaultFilePath(), fingerprint);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or LicenseStoreException)
+        {
+            error = $"cannot open the store: {exception.Message}";
+            return false;
+        }
+
+        if (selection is null)
+        {
+            return false;
+        }
+
+        if (profile is not null)
+        {
+            selection.PlatformId = profile.PlatformId;
+            selection.ProfileId = profile.Id;
+        }
+
+        return true;
+    }
+
+    private static StoreSelection? FromOption(string store, DeviceProfile? profile, DeviceFingerprint fingerprint, out string error)
+    {
+        error = string.Empty;
+        int colon = store.IndexOf(':', StringComparison.Ordinal);
+        string kind = colon < 0 ? store : store[..colon];
+        string path = colon < 0 ? string.Empty : store[(colon + 1)..];
+        switch (kind.ToLowerInvariant())
+        {
+            case "memory" when path.Length == 0:
+                return new StoreSelection(new MemoryLicenseStore(), "memory", "process memory");
+            case "registry" when path.Length == 0:
+                if (!OperatingSystem.IsWindows())
+                {
+                    error = "the registry store needs Windows (HKLM\\SOFTWARE\\Microsoft\\MSLicensing); elsewhere use reg:FILE.reg to work on a reg export";
+                    return null;
+                }
+
+                return new StoreSelection(new RegistryLicenseStore(new WindowsRegistry(), fingerprint), "registry", @"HKLM\" + RegistryLicenseStore.RootKey);
+            case "reg" when path.Length > 0:
+                return RegFileStore(path, fingerprint);
+            case "flash" when path.Length > 0:
+                return Flash(path, profile?.Geometry ?? DefaultFlashGeometry, profile?.Backend == StoreBackend.Flash ? profile.Offset : 0, profile?.Backend == StoreBackend.Flash ? profile.Size : DefaultFlashSize, fingerprint);
+            case "file" when path.Length > 0:
+                return FileStore(path, fingerprint);
+            default:
+                error = $"unknown store '{store}': use memory, registry, reg:FILE.reg, flash:PATH or file:PATH";
+                return null;
+        }
+    }
+
+    private static StoreSelection FromProfile(DeviceProfile profile, DeviceFingerprint fingerprint) => profile.Backend switch
+    {
+        StoreBackend.File => FileStore(profile.Path!, fingerprint),
+        StoreBackend.Flash => Flash(profile.Path!, profile.Geometry, profile.Offset, profile.Size, fingerprint),
+        _ when OperatingSystem.IsWindows() => new StoreSelection(new RegistryLicenseStore(new WindowsRegistry(), fingerprint), "registry", @"HKLM\" + RegistryLicenseStore.RootKey),
+        _ => throw new ArgumentException($"the profile {profile.Id} keeps its store in the Windows registry; on this system use --store reg:FILE.reg"),
+    };
+
+    private static StoreSelection FileStore(string path, DeviceFingerprint fingerprint)
+    {
+        var store = new FileLicenseStore(path, fingerprint);
+        return new StoreSelection(store, "file", store.Path);
+    }
+
+    private static StoreSelection Flash(string path, FlashGeometry geometry, long offset, long size, DeviceFingerprint fingerprint)
+    {
+        string full = Path.GetFullPath(path);
+        string? directory = Path.GetDirectoryName(full);
+        if (directory is not null)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        var device = new FileFlashDevice(full, geometry, offset + size);
+        var store = new FlashLicenseStore(device, offset, size, fingerprint, exclusiveLock: () => StoreFileLock.Acquire(full + ".lock", TimeSpan.FromSeconds(10)));
+        var selection = new StoreSelection(store, "flash", $"{full} (0x{offset:x}+{size}, {geometry})");
+        selection._owned.Add(device);
+        return selection;
+    }
+
+    private static StoreSelection RegFileStore(string path, DeviceFingerprint fingerprint)
+    {
+        string full = Path.GetFullPath(path);
+        MemoryRegistry hive = File.Exists(full) ? RegFile.Read(RegFile.Decode(File.ReadAllBytes(full))) : new MemoryRegistry();
+        string before = RegFile.Write(hive, RegistryLicenseStore.RootKey);
+        var selection = new StoreSelection(new RegistryLicenseStore(hive, fingerprint), "reg", full);
+        selection._afterRun = () =>
+        {
+            // Written back only when the exchange changed it (a failed exchange leaves the file as it was).
+            string after = RegFile.Write(hive, RegistryLicenseStore.RootKey);
+            if (after != before)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+                string temporary = full + ".tmp";
+                File.WriteAllBytes(temporary, RegFile.Encode(after));
+                File.Move(temporary, full, overwrite: true);
+            }
+        };
+        return selection;
+    }
+
+    /// <summary>Finishes after the exchange (writes a .reg store back).</summary>
+    public void Complete() => _afterRun?.Invoke();
+
+    public void Dispose() => _owned.ForEach(o => o.Dispose());
+}

@@ -1,0 +1,106 @@
+namespace TsThinLic.Storage.Flash;
+
+/// <summary>
+/// A partition image in a file, used as raw flash (<c>--store flash:PATH</c>): a host without an MTD device, a dd image
+/// of a device's store partition, or a block device node. It keeps flash rules (program only clears bits, erase sets
+/// whole units to the erase value) so that an image written here is byte-for-byte what the device would hold, and
+/// every program and erase is flushed to the medium (fsync) before it returns.
+/// </summary>
+public sealed class FileFlashDevice : IFlashDevice, IDisposable
+{
+    private readonly FileStream _file;
+
+    /// <summary>Opens (or creates, erased) a partition image of <paramref name="size"/> bytes.</summary>
+    public FileFlashDevice(string path, FlashGeometry geometry, long size)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(geometry);
+        geometry.Validate();
+        if (size <= 0 || size % geometry.EraseUnit != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(size), size, $"A whole number of {geometry.EraseUnit}-byte erase units.");
+        }
+
+        Path = path;
+        Geometry = geometry;
+        Size = size;
+        _file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite, 1, FileOptions.None);
+        if (_file.Length < size)
+        {
+            long start = _file.Length;
+            byte[] erased = new byte[geometry.EraseUnit];
+            erased.AsSpan().Fill(geometry.EraseValue);
+            _file.Position = start;
+            for (long at = start; at < size; at += erased.Length)
+            {
+                _file.Write(erased, 0, (int)Math.Min(erased.Length, size - at));
+            }
+
+            _file.Flush(flushToDisk: true);
+        }
+    }
+
+    public string Path { get; }
+
+    public FlashGeometry Geometry { get; }
+
+    public long Size { get; }
+
+    public void Read(long offset, Span<byte> destination)
+    {
+        CheckRange(offset, destination.Length);
+        RandomAccess.Read(_file.SafeFileHandle, destination, offset);
+    }
+
+    public void Program(long offset, ReadOnlySpan<byte> data)
+    {
+        CheckRange(offset, data.Length);
+        if (offset % Geometry.ProgramUnit != 0 || data.Length % Geometry.ProgramUnit != 0)
+        {
+            throw new FlashViolationException($"program of {data.Length} bytes at 0x{offset:x} is not aligned to the {Geometry.ProgramUnit}-byte program unit");
+        }
+
+        byte[] current = new byte[data.Length];
+        RandomAccess.Read(_file.SafeFileHandle, current, offset);
+        for (int i = 0; i < data.Length; i++)
+        {
+            if ((data[i] & ~current[i] & 0xFF) != 0)
+            {
+                throw new FlashViolationException($"program at 0x{offset + i:x} would set bits from 0 to 1 (erase first)");
+            }
+
+            current[i] &= data[i];
+        }
+
+        RandomAccess.Write(_file.SafeFileHandle, current, offset);
+        _file.Flush(flushToDisk: true);
+    }
+
+    public void Erase(long offset, long length)
+    {
+        CheckRange(offset, length);
+        if (offset % Geometry.EraseUnit != 0 || length % Geometry.EraseUnit != 0)
+        {
+            throw new FlashViolationException($"erase of {length} bytes at 0x{offset:x} is not whole {Geometry.EraseUnit}-byte erase units");
+        }
+
+        byte[] erased = new byte[Geometry.EraseUnit];
+        erased.AsSpan().Fill(Geometry.EraseValue);
+        for (long at = offset; at < offset + length; at += erased.Length)
+        {
+            RandomAccess.Write(_file.SafeFileHandle, erased, at);
+        }
+
+        _file.Flush(flushToDisk: true);
+    }
+
+    public void Dispose() => _file.Dispose();
+
+    private void CheckRange(long offset, long length)
+    {
+        if (offset < 0 || length < 0 || offset + length > Size)
+        {
+            throw new FlashViolationException($"access of {length} bytes at 0x{offset:x} is outside the {Size}-byte partition");
+        }
+    }
+}
