@@ -50,14 +50,17 @@ internal static class BerWriter
         writer.WriteBytes(content);
     }
 
-    /// <summary>INTEGER in the fewest bytes that keep it non-negative.</summary>
+    /// <summary>
+    /// INTEGER in the fewest bytes that hold the value unsigned. Strict BER would add a leading zero to 0xFFFF; RDP
+    /// peers write "02 02 ff ff" ([MS-RDPBCGR 4.1.3] maxMCSPDUsize) and read it as unsigned, and so does this client.
+    /// </summary>
     public static void WriteInteger(RdpWriter writer, uint value)
     {
-        Span<byte> bytes = stackalloc byte[5];
-        int length = value < 0x80 ? 1 : value < 0x8000 ? 2 : value < 0x800000 ? 3 : value < 0x80000000 ? 4 : 5;
+        Span<byte> bytes = stackalloc byte[4];
+        int length = value < 0x100 ? 1 : value < 0x10000 ? 2 : value < 0x1000000 ? 3 : 4;
         for (int i = 0; i < length; i++)
         {
-            bytes[length - 1 - i] = (byte)(i < 4 ? value >> (8 * i) : 0);
+            bytes[length - 1 - i] = (byte)(value >> (8 * i));
         }
 
         WriteTagged(writer, TagInteger, bytes[..length]);

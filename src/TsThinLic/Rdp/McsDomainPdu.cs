@@ -101,7 +101,11 @@ public sealed class McsDomainPdu
 
     /// <summary>Disconnect Provider Ultimatum with reason rn-user-requested (3) ([MS-RDPBCGR 2.2.2.3]).</summary>
     public static byte[] EncodeDisconnectProviderUltimatum(byte reason = 3)
-        => [(byte)(((byte)McsDomainPduType.DisconnectProviderUltimatum << 2) | (reason >> 2)), (byte)(reason << 6)];
+    {
+        // The 3-bit reason straddles the two bytes: two bits after the choice, one at the top of the next byte.
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(reason, (byte)7);
+        return [(byte)(((byte)McsDomainPduType.DisconnectProviderUltimatum << 2) | (reason >> 1)), (byte)((reason & 1) << 7)];
+    }
 
     /// <summary>Decodes one MCS domain PDU (without X.224 and TPKT headers); <paramref name="baseOffset"/> is added to error offsets.</summary>
     public static bool TryDecode(ReadOnlyMemory<byte> pdu, int baseOffset, [NotNullWhen(true)] out McsDomainPdu? result, out DecodeError error)
@@ -124,7 +128,7 @@ public sealed class McsDomainPdu
 
             case McsDomainPduType.DisconnectProviderUltimatum:
                 reader.TryReadByte("reason", out byte second);
-                result = new McsDomainPdu(type) { Reason = (byte)(((first & 0x03) << 2) | (second >> 6)) };
+                result = new McsDomainPdu(type) { Reason = (byte)(((first & 0x03) << 1) | (second >> 7)) };
                 break;
 
             case McsDomainPduType.AttachUserConfirm:
