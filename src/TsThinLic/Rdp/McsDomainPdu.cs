@@ -122,6 +122,17 @@ public sealed class McsDomainPdu
         switch (type)
         {
             case McsDomainPduType.ErectDomainRequest:
+                // subHeight and subInterval: unconstrained PER INTEGERs, each a length byte then the value.
+                if (!reader.TryReadByte("subHeight length", out byte heightLength) || !reader.TrySkip("subHeight", heightLength)
+                    || !reader.TryReadByte("subInterval length", out byte intervalLength) || !reader.TrySkip("subInterval", intervalLength))
+                {
+                    error = reader.Error;
+                    return false;
+                }
+
+                result = new McsDomainPdu(type);
+                break;
+
             case McsDomainPduType.AttachUserRequest:
                 result = new McsDomainPdu(type);
                 break;
