@@ -28,6 +28,7 @@ internal static class LicenseCommand
         var userOption = new Option<string>("--user") { Description = "ClientUserName to send.", DefaultValueFactory = _ => Environment.UserName };
         var machineOption = new Option<string>("--machine") { Description = "ClientMachineName to send.", DefaultValueFactory = _ => Environment.MachineName };
         var timeoutOption = new Option<double>("--timeout") { Description = "Seconds to wait for each server PDU.", DefaultValueFactory = _ => 30 };
+        var serverOption = new Option<string?>("--server") { Description = "HOST[:PORT] of a real RDP server to license against (the probe's connection) instead of the emulator." };
 
         var command = new Command("license", "Obtain or refresh this device's CAL (against the built-in emulated license server).");
         command.Options.Add(storeOption);
@@ -35,6 +36,7 @@ internal static class LicenseCommand
         command.Options.Add(userOption);
         command.Options.Add(machineOption);
         command.Options.Add(timeoutOption);
+        command.Options.Add(serverOption);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             string store = parseResult.GetValue(storeOption)!;
@@ -45,6 +47,11 @@ internal static class LicenseCommand
             }
 
             bool json = parseResult.GetValue(jsonOption);
+            if (parseResult.GetValue(serverOption) is { } server)
+            {
+                return await ProbeCommand.LicenseAgainstServerAsync(server, store, parseResult.GetValue(userOption)!, parseResult.GetValue(machineOption)!, parseResult.GetValue(timeoutOption), json, output, error, cancellationToken).ConfigureAwait(false);
+            }
+
             var options = new PipeLicensingDriverOptions
             {
                 UserName = parseResult.GetValue(userOption)!,

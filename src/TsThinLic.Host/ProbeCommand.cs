@@ -93,6 +93,30 @@ internal static class ProbeCommand
         return command;
     }
 
+    /// <summary><c>tsthinlic license --server HOST[:PORT]</c>: the probe's connection, with the store to persist into.</summary>
+    internal static async Task<int> LicenseAgainstServerAsync(string server, string storeSpec, string user, string machine, double timeout, bool json, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        ILicenseStore? store = OpenStore(storeSpec, out string? storeError);
+        if (store is null || !TryParseTarget(server, out string host, out int port) || !(timeout is > 0 and <= 3600))
+        {
+            await error.WriteLineAsync(storeError ?? "--server must be HOST or HOST:PORT, and --timeout between 0 and 3600 seconds").ConfigureAwait(false);
+            return HostApp.ExitCannotRun;
+        }
+
+        var options = new RdpProbeOptions { UserName = user, MachineName = machine, Timeout = TimeSpan.FromSeconds(timeout) };
+        ProbeResult result = await RunAsync(store, options, host, port, cancellationToken).ConfigureAwait(false);
+        if (json)
+        {
+            WriteJson(result, options, output);
+        }
+        else
+        {
+            Describe(result, options, new TextFieldWriter(output));
+        }
+
+        return ExitCode(result);
+    }
+
     /// <summary>The one place a store is chosen (the persistent stores replace this).</summary>
     internal static ILicenseStore? OpenStore(string? spec, out string? error)
     {

@@ -116,4 +116,20 @@ public sealed class XrdpIntegrationTests
         Assert.All(result.Phases, p => Assert.True(p.Duration >= TimeSpan.Zero && p.Duration < TimeSpan.FromSeconds(10)));
         Assert.True(result.Total >= result.Phases.Aggregate(TimeSpan.Zero, (sum, p) => sum + p.Duration) - TimeSpan.FromMilliseconds(1));
     }
+
+    [Fact]
+    public async Task LicenseCommandWithServerUsesTheSameConnection()
+    {
+        if (XrdpServers.Port("rdp-high") is not { } port)
+        {
+            return;
+        }
+
+        (int exit, string output, string error) = await Host.HostRunner.RunAsync("license", "--server", $"127.0.0.1:{port}", "--json", "--timeout", "10");
+        Assert.True(exit == 0, error + output);
+        using var json = System.Text.Json.JsonDocument.Parse(output);
+        Assert.Equal("valid-client", json.RootElement.GetProperty("outcome").GetString());
+        Assert.Equal("rdp-128bit", json.RootElement.GetProperty("negotiatedSecurity").GetString());
+        Assert.True(json.RootElement.GetProperty("phases").GetArrayLength() >= 5);
+    }
 }
