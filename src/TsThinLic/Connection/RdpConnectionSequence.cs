@@ -230,26 +230,26 @@ public sealed class RdpConnectionSequence
                 return new ConnectionStepResult(ConnectionStatus.AwaitingPdu, WriteMcs(output, McsDomainPdu.EncodeChannelJoinRequest(_userId, _channelsToJoin.Peek())));
 
             case State.AwaitingChannelJoinConfirm when pdu.Type == McsDomainPduType.ChannelJoinConfirm:
-            {
-                ushort requested = _channelsToJoin.Dequeue();
-                if (pdu.Result != 0)
                 {
-                    return Fail(ConnectionFailureReason.McsRefused, $"Channel Join Confirm for channel {requested}: {McsConnectResponse.ResultName(pdu.Result)}");
-                }
+                    ushort requested = _channelsToJoin.Dequeue();
+                    if (pdu.Result != 0)
+                    {
+                        return Fail(ConnectionFailureReason.McsRefused, $"Channel Join Confirm for channel {requested}: {McsConnectResponse.ResultName(pdu.Result)}");
+                    }
 
-                if (pdu.RequestedChannelId != requested)
-                {
-                    return Fail(ConnectionFailureReason.UnexpectedPdu, $"Channel Join Confirm for channel {pdu.RequestedChannelId}, but channel {requested} was requested");
-                }
+                    if (pdu.RequestedChannelId != requested)
+                    {
+                        return Fail(ConnectionFailureReason.UnexpectedPdu, $"Channel Join Confirm for channel {pdu.RequestedChannelId}, but channel {requested} was requested");
+                    }
 
-                JoinedChannels.Add(requested);
-                if (_channelsToJoin.Count > 0)
-                {
-                    return new ConnectionStepResult(ConnectionStatus.AwaitingPdu, WriteMcs(output, McsDomainPdu.EncodeChannelJoinRequest(_userId, _channelsToJoin.Peek())));
-                }
+                    JoinedChannels.Add(requested);
+                    if (_channelsToJoin.Count > 0)
+                    {
+                        return new ConnectionStepResult(ConnectionStatus.AwaitingPdu, WriteMcs(output, McsDomainPdu.EncodeChannelJoinRequest(_userId, _channelsToJoin.Peek())));
+                    }
 
-                return SendSecuritySettings(output);
-            }
+                    return SendSecuritySettings(output);
+                }
 
             case State.AwaitingLicensing when pdu.Type == McsDomainPduType.SendDataIndication:
                 return OnLicensingChannelData(pdu, output);

@@ -143,70 +143,70 @@ public sealed class McsDomainPdu
                 break;
 
             case McsDomainPduType.AttachUserConfirm:
-            {
-                if (!reader.TryReadByte("result", out byte code))
                 {
-                    error = reader.Error;
-                    return false;
-                }
+                    if (!reader.TryReadByte("result", out byte code))
+                    {
+                        error = reader.Error;
+                        return false;
+                    }
 
-                ushort initiator = 0;
-                if ((first & 0x02) != 0 && !reader.TryReadUInt16BigEndian("initiator", out initiator))
-                {
-                    error = reader.Error;
-                    return false;
-                }
+                    ushort initiator = 0;
+                    if ((first & 0x02) != 0 && !reader.TryReadUInt16BigEndian("initiator", out initiator))
+                    {
+                        error = reader.Error;
+                        return false;
+                    }
 
-                result = new McsDomainPdu(type) { Result = (byte)(code >> 4), Initiator = (first & 0x02) != 0 ? (ushort)(initiator + UserIdBase) : (ushort)0 };
-                break;
-            }
+                    result = new McsDomainPdu(type) { Result = (byte)(code >> 4), Initiator = (first & 0x02) != 0 ? (ushort)(initiator + UserIdBase) : (ushort)0 };
+                    break;
+                }
 
             case McsDomainPduType.ChannelJoinRequest:
-            {
-                if (!reader.TryReadUInt16BigEndian("initiator", out ushort initiator) || !reader.TryReadUInt16BigEndian("channelId", out ushort channel))
                 {
-                    error = reader.Error;
-                    return false;
-                }
+                    if (!reader.TryReadUInt16BigEndian("initiator", out ushort initiator) || !reader.TryReadUInt16BigEndian("channelId", out ushort channel))
+                    {
+                        error = reader.Error;
+                        return false;
+                    }
 
-                result = new McsDomainPdu(type) { Initiator = (ushort)(initiator + UserIdBase), ChannelId = channel };
-                break;
-            }
+                    result = new McsDomainPdu(type) { Initiator = (ushort)(initiator + UserIdBase), ChannelId = channel };
+                    break;
+                }
 
             case McsDomainPduType.ChannelJoinConfirm:
-            {
-                if (!reader.TryReadByte("result", out byte code) || !reader.TryReadUInt16BigEndian("initiator", out ushort initiator)
-                    || !reader.TryReadUInt16BigEndian("requested", out ushort requested))
                 {
-                    error = reader.Error;
-                    return false;
-                }
+                    if (!reader.TryReadByte("result", out byte code) || !reader.TryReadUInt16BigEndian("initiator", out ushort initiator)
+                        || !reader.TryReadUInt16BigEndian("requested", out ushort requested))
+                    {
+                        error = reader.Error;
+                        return false;
+                    }
 
-                ushort channel = 0;
-                if ((first & 0x02) != 0 && !reader.TryReadUInt16BigEndian("channelId", out channel))
-                {
-                    error = reader.Error;
-                    return false;
-                }
+                    ushort channel = 0;
+                    if ((first & 0x02) != 0 && !reader.TryReadUInt16BigEndian("channelId", out channel))
+                    {
+                        error = reader.Error;
+                        return false;
+                    }
 
-                result = new McsDomainPdu(type) { Result = (byte)(code >> 4), Initiator = (ushort)(initiator + UserIdBase), RequestedChannelId = requested, ChannelId = channel };
-                break;
-            }
+                    result = new McsDomainPdu(type) { Result = (byte)(code >> 4), Initiator = (ushort)(initiator + UserIdBase), RequestedChannelId = requested, ChannelId = channel };
+                    break;
+                }
 
             case McsDomainPduType.SendDataRequest:
             case McsDomainPduType.SendDataIndication:
-            {
-                if (!reader.TryReadUInt16BigEndian("initiator", out ushort initiator) || !reader.TryReadUInt16BigEndian("channelId", out ushort channel)
-                    || !reader.TrySkip("dataPriority", 1) || !reader.TryReadPerLength("userData length", out int length))
                 {
-                    error = reader.Error;
-                    return false;
-                }
+                    if (!reader.TryReadUInt16BigEndian("initiator", out ushort initiator) || !reader.TryReadUInt16BigEndian("channelId", out ushort channel)
+                        || !reader.TrySkip("dataPriority", 1) || !reader.TryReadPerLength("userData length", out int length))
+                    {
+                        error = reader.Error;
+                        return false;
+                    }
 
-                result = new McsDomainPdu(type) { Initiator = (ushort)(initiator + UserIdBase), ChannelId = channel, Data = pdu.Slice(reader.Position, length) };
-                reader.TrySkip("userData", length);
-                break;
-            }
+                    result = new McsDomainPdu(type) { Initiator = (ushort)(initiator + UserIdBase), ChannelId = channel, Data = pdu.Slice(reader.Position, length) };
+                    reader.TrySkip("userData", length);
+                    break;
+                }
 
             default:
                 error = new DecodeError(DecodeErrorKind.UnexpectedMessageType, "DomainMCSPDU", baseOffset, $"choice {(int)type} (0x{first:x2}) is not one this client handles");

@@ -1,8 +1,8 @@
 using TsThinLic.Connection;
 using TsThinLic.Crypto;
-using TsThinLic.Rdp;
 using TsThinLic.Licensing;
 using TsThinLic.Pdu;
+using TsThinLic.Rdp;
 using TsThinLic.Storage;
 using Xunit;
 
