@@ -167,6 +167,7 @@ public sealed class RdpProbe
             }
             catch (SocketException exception)
             {
+                MarkPhase();
                 result.Failure = new ConnectionFailure(ConnectionFailureReason.ConnectFailed, Phase, $"TCP connect to {host}:{port} failed: {exception.SocketErrorCode} ({exception.Message})");
                 return;
             }

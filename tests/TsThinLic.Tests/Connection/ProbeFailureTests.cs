@@ -53,6 +53,7 @@ public sealed class ProbeFailureTests
         Assert.Equal("failed", json.GetProperty("outcome").GetString());
         Assert.Equal("ConnectFailed", json.GetProperty("failureReason").GetString());
         Assert.Contains("ConnectionRefused", json.GetProperty("error").GetString());
+        Assert.Equal("tcp-connect", json.GetProperty("phases")[0].GetProperty("name").GetString());
         Assert.True(elapsed < s_bound);
     }
 
