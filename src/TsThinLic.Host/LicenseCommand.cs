@@ -29,6 +29,7 @@ internal static class LicenseCommand
         var userOption = new Option<string>("--user") { Description = "ClientUserName to send.", DefaultValueFactory = _ => Environment.UserName };
         var machineOption = new Option<string>("--machine") { Description = "ClientMachineName to send.", DefaultValueFactory = _ => Environment.MachineName };
         var timeoutOption = new Option<double>("--timeout") { Description = "Seconds to wait for each server PDU.", DefaultValueFactory = _ => 30 };
+        var serverOption = new Option<string?>("--server") { Description = "HOST[:PORT] of a real RDP server to license against (the probe's connection) instead of the emulator." };
 
         var command = new Command("license", "Obtain or refresh this device's CAL (against the built-in emulated license server).");
         command.Options.Add(storeOption);
@@ -37,6 +38,7 @@ internal static class LicenseCommand
         command.Options.Add(userOption);
         command.Options.Add(machineOption);
         command.Options.Add(timeoutOption);
+        command.Options.Add(serverOption);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             if (!StoreSelection.TryOpen(parseResult.GetValue(storeOption), parseResult.GetValue(profileOption), out StoreSelection? selection, out string storeError))
@@ -47,6 +49,13 @@ internal static class LicenseCommand
 
             using StoreSelection opened = selection!;
             bool json = parseResult.GetValue(jsonOption);
+            if (parseResult.GetValue(serverOption) is { } server)
+            {
+                int exitCode = await ProbeCommand.LicenseAgainstServerAsync(server, opened.Store, opened.PlatformId, parseResult.GetValue(userOption)!, parseResult.GetValue(machineOption)!, parseResult.GetValue(timeoutOption), json, output, error, cancellationToken).ConfigureAwait(false);
+                opened.Complete();
+                return exitCode;
+            }
+
             var options = new PipeLicensingDriverOptions
             {
                 UserName = parseResult.GetValue(userOption)!,

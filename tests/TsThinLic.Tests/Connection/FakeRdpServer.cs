@@ -1,0 +1,115 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using TsThinLic.Emulation;
+using TsThinLic.Licensing;
+using TsThinLic.Rdp;
+using TsThinLic.Tests.Fakes;
+using Xunit;
+
+namespace TsThinLic.Tests.Connection;
+
+/// <summary>
+/// A scripted, sans-I/O RDP server for the connection sequence tests: answers each client packet with the PDUs a
+/// server sends (Standard RDP Security with ENCRYPTION_METHOD_NONE, or TLS with the TLS step left to the test), and
+/// plays licensing with <see cref="EmulatedLicenseServer"/>.
+/// </summary>
+internal sealed class FakeRdpServer
+{
+    public const ushort UserId = 1007;
+    public const ushort IoChannel = 1003;
+
+    public FakeRdpServer(EmulatedServerScript? script = null, EmulatedLicenseServerOptions? options = null)
+    {
+        License = new EmulatedLicenseServer(new SequenceRandomSource(0x40), script, options);
+    }
+
+    public EmulatedLicenseServer License { get; }
+
+    public NegotiationProtocols? Selected { get; init; } = NegotiationProtocols.Rdp;
+
+    public NegotiationFailureCode? NegotiationFailure { get; init; }
+
+    /// <summary>Send non-licensing Send Data Indications (another channel, a non-licensing security header) before each licensing PDU.</summary>
+    public bool Interleave { get; init; }
+
+    /// <summary>Answer the Client Info PDU with Disconnect Provider Ultimatum instead of licensing.</summary>
+    public bool DisconnectAfterClientInfo { get; init; }
+
+    public uint ServerVersion { get; init; } = 0x00080004;
+
+    public List<string> ClientPdus { get; } = [];
+
+    public List<byte[]> Handle(ReadOnlySpan<byte> packet)
+    {
+        var replies = new List<byte[]>();
+        if (packet.Length > 5 && packet[5] == X224ConnectionRequest.ConnectionRequestCode)
+        {
+            ClientPdus.Add("X224ConnectionRequest");
+            replies.Add(NegotiationFailure is { } failure ? new X224ConnectionConfirm(null, 0, failure).ToArray() : new X224ConnectionConfirm(Selected).ToArray());
+            return replies;
+        }
+
+        if (!X224Data.TryUnwrap(packet, out ReadOnlySpan<byte> mcs, out _))
+        {
+            throw new InvalidOperationException("The client sent a packet that is not X.224 data.");
+        }
+
+        if (mcs[0] == 0x7F && mcs[1] == 0x65)
+        {
+            ClientPdus.Add("McsConnectInitial");
+            var gcc = new GccConferenceCreateResponse(
+                new ServerCoreData(ServerVersion, 0, 0),
+                new ServerSecurityData(EncryptionMethods.None, EncryptionLevel.None),
+                new ServerNetworkData(IoChannel, []));
+            replies.Add(X224Data.Wrap(new McsConnectResponse(0, 0, DomainParameters.Target, gcc.ToArray()).ToArray()));
+            return replies;
+        }
+
+        Assert.True(McsDomainPdu.TryDecode(mcs.ToArray(), 7, out McsDomainPdu? pdu, out _));
+        ClientPdus.Add(pdu.Type.ToString());
+        switch (pdu.Type)
+        {
+            case McsDomainPduType.AttachUserRequest:
+                replies.Add(X224Data.Wrap(McsDomainPdu.EncodeAttachUserConfirm(0, UserId)));
+                break;
+            case McsDomainPduType.ChannelJoinRequest:
+                replies.Add(X224Data.Wrap(McsDomainPdu.EncodeChannelJoinConfirm(0, UserId, pdu.ChannelId)));
+                break;
+            case McsDomainPduType.SendDataRequest:
+                var flags = (SecurityFlags)BinaryPrimitives.ReadUInt16LittleEndian(pdu.Data.Span);
+                var output = new ArrayBufferWriter<byte>();
+                if ((flags & SecurityFlags.InfoPkt) != 0)
+                {
+                    ClientPdus[^1] = "ClientInfo";
+                    if (DisconnectAfterClientInfo)
+                    {
+                        replies.Add(X224Data.Wrap(McsDomainPdu.EncodeDisconnectProviderUltimatum()));
+                        break;
+                    }
+
+                    License.Start(output);
+                }
+                else if ((flags & SecurityFlags.LicensePkt) != 0)
+                {
+                    ClientPdus[^1] = "Licensing";
+                    License.Receive(pdu.Data.Span, output);
+                }
+
+                if (output.WrittenCount > 0)
+                {
+                    if (Interleave)
+                    {
+                        // A PDU on another channel, and one on the I/O channel whose header is not SEC_LICENSE_PKT.
+                        replies.Add(X224Data.Wrap(McsDomainPdu.EncodeSendData(McsDomainPduType.SendDataIndication, 1002, 1004, [0x00, 0x00, 0x00, 0x00, 0x01])));
+                        replies.Add(X224Data.Wrap(McsDomainPdu.EncodeSendData(McsDomainPduType.SendDataIndication, 1002, IoChannel, [0x00, 0x00, 0x00, 0x00, 0x02, 0x00])));
+                    }
+
+                    replies.Add(X224Data.Wrap(McsDomainPdu.EncodeSendData(McsDomainPduType.SendDataIndication, 1002, IoChannel, output.WrittenSpan)));
+                }
+
+                break;
+        }
+
+        return replies;
+    }
+}

@@ -1,0 +1,111 @@
+using System.Net;
+using System.Net.Sockets;
+using TsThinLic.Connection;
+using TsThinLic.Emulation;
+using TsThinLic.Licensing;
+using TsThinLic.Rdp;
+using TsThinLic.Storage;
+using TsThinLic.Tests.Fakes;
+using Xunit;
+
+namespace TsThinLic.Tests.Connection;
+
+/// <summary><see cref="RdpProbe"/> over real loopback sockets against <see cref="FakeRdpServer"/>: fallback, persistence, timings.</summary>
+public sealed class RdpProbeTests
+{
+    /// <summary>Serves each accepted connection with the next server from <paramref name="servers"/>.</summary>
+    private static (int Port, Task Served, TcpListener Listener) Serve(params FakeRdpServer[] servers)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        Task served = Task.Run(async () =>
+        {
+            foreach (FakeRdpServer server in servers)
+            {
+                using Socket socket = await listener.AcceptSocketAsync();
+                await PlayAsync(socket, server);
+            }
+        });
+        return (port, served, listener);
+    }
+
+    private static async Task PlayAsync(Socket socket, FakeRdpServer server)
+    {
+        var buffer = new List<byte>();
+        byte[] chunk = new byte[8192];
+        while (true)
+        {
+            int read;
+            try
+            {
+                read = await socket.ReceiveAsync(chunk).WaitAsync(TimeSpan.FromSeconds(10));
+            }
+            catch (SocketException)
+            {
+                return;
+            }
+
+            if (read == 0)
+            {
+                return;
+            }
+
+            buffer.AddRange(chunk.AsSpan(0, read).ToArray());
+            while (buffer.Count >= 4 && buffer.Count >= ((buffer[2] << 8) | buffer[3]))
+            {
+                int length = (buffer[2] << 8) | buffer[3];
+                byte[] packet = buffer.GetRange(0, length).ToArray();
+                buffer.RemoveRange(0, length);
+                foreach (byte[] reply in server.Handle(packet))
+                {
+                    await socket.SendAsync(reply);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public async Task AutoFallsBackToStandardSecurityAndPersistsTheIssuedCal()
+    {
+        var refusing = new FakeRdpServer { NegotiationFailure = NegotiationFailureCode.SslNotAllowedByServer };
+        var issuing = new FakeRdpServer(EmulatedServerScript.NewLicense);
+        (int port, Task served, TcpListener listener) = Serve(refusing, issuing);
+        using (listener)
+        {
+            var store = new MemoryLicenseStore();
+            var probe = new RdpProbe(store, new SequenceRandomSource(0x21), TimeProvider.System, new RdpProbeOptions { Security = ProbeSecurity.Auto, Timeout = TimeSpan.FromSeconds(10) });
+            ProbeResult result = await probe.RunAsync("127.0.0.1", port);
+            await served.WaitAsync(TimeSpan.FromSeconds(10));
+
+            Assert.True(result.Succeeded, result.Failure?.ToString());
+            Assert.True(result.FellBackToStandardSecurity);
+            Assert.Equal(NegotiationProtocols.Rdp, result.RequestedProtocols);
+            Assert.Equal(LicensingOutcome.LicenseIssued, result.Outcome);
+            Assert.NotNull(result.StoredLicense);
+
+            // The store holds the new HWID and the CAL, in one update.
+            LicenseStoreSnapshot snapshot = store.Load();
+            Assert.Equal(result.HardwareId, snapshot.HardwareId);
+            Assert.Single(snapshot.Licenses);
+            Assert.Empty(issuing.License.Violations);
+            Assert.Contains(result.Phases, p => p.Phase == ConnectionPhase.Licensing);
+        }
+    }
+
+    [Fact]
+    public async Task TlsOnlyDoesNotFallBack()
+    {
+        (int port, Task served, TcpListener listener) = Serve(new FakeRdpServer { NegotiationFailure = NegotiationFailureCode.SslNotAllowedByServer });
+        using (listener)
+        {
+            var store = new MemoryLicenseStore();
+            var probe = new RdpProbe(store, new SequenceRandomSource(0x21), TimeProvider.System, new RdpProbeOptions { Security = ProbeSecurity.Tls, Timeout = TimeSpan.FromSeconds(10) });
+            ProbeResult result = await probe.RunAsync("127.0.0.1", port);
+            Assert.Equal(ConnectionFailureReason.NegotiationFailed, result.Failure!.Reason);
+            Assert.Equal(NegotiationFailureCode.SslNotAllowedByServer, result.Failure.NegotiationFailure);
+            Assert.False(result.FellBackToStandardSecurity);
+            Assert.Null(store.Load().HardwareId); // a failed probe writes nothing
+        }
+    }
+}
