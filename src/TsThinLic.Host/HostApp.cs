@@ -22,6 +22,8 @@ internal static class HostApp
         var root = new RootCommand("TsThinLic: the client side of RDP licensing ([MS-RDPELE]) for thin clients.");
         root.Subcommands.Add(DecodeCommand.Create(output, error));
         root.Subcommands.Add(LicenseCommand.Create(output, error));
+        root.Subcommands.Add(ReplayCommand.Create(output, error));
+        root.Subcommands.Add(CaptureToTranscriptCommand.Create(output, error));
 
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
