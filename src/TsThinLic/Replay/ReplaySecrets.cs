@@ -34,6 +34,9 @@ public sealed class ReplaySecrets
     /// <summary>The CALs in the client's store when the exchange started.</summary>
     public IReadOnlyList<StoredLicense> StoredLicenses { get; init; } = [];
 
-    /// <summary>Whether the client's PDUs can be reproduced byte for byte.</summary>
-    public bool AllowsByteExactReplay => PreMasterSecrets.Count > 0 && HardwareId is not null;
+    /// <summary>
+    /// Whether the client's PDUs can be reproduced byte for byte: the HWID is known and a premaster secret for every
+    /// client random (an exchange where the client drew none has nothing secret in it).
+    /// </summary>
+    public bool AllowsByteExactReplay => HardwareId is not null && PreMasterSecrets.Count >= ClientRandoms.Count;
 }
