@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Xml;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using TsThinLic.Capture;
 
 namespace TsThinLic.Replay;
@@ -35,16 +36,27 @@ public sealed class ReplayReport
     /// <summary>Everything passed: at least one exchange, none failed or unsupported, every file read whole.</summary>
     public bool AllPassed => Results.Count > 0 && Failed == 0 && Unsupported == 0 && UnreadableFiles == 0;
 
-    /// <summary>Replays every exchange of every input.</summary>
-    public static ReplayReport Run(IReadOnlyList<ReplayInput> inputs)
+    /// <summary>Replays every exchange of every input; <paramref name="logger"/> gets events 500-504.</summary>
+    public static ReplayReport Run(IReadOnlyList<ReplayInput> inputs, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(inputs);
+        logger ??= NullLogger.Instance;
         var results = new List<ReplayExchangeResult>();
         foreach (ReplayInput input in inputs)
         {
+            if (input.Error is not null)
+            {
+                ReplayLog.InputProblem(logger, input.Path, input.Error);
+            }
+
+            foreach (string notice in input.Notices)
+            {
+                ReplayLog.NotReplayable(logger, input.Path, notice);
+            }
+
             foreach (ReplayExchange exchange in input.Exchanges)
             {
-                results.Add(ReplayRunner.Run(exchange));
+                results.Add(ReplayRunner.Run(exchange, logger));
             }
         }
 
@@ -244,72 +256,75 @@ public sealed class ReplayReport
     }
 
     /// <summary>Writes JUnit XML: a test suite per file, a test case per exchange (unsupported ones skipped, read errors as errors).</summary>
+    /// <remarks>Written by hand (escaped) rather than with XmlWriter, which would pull System.Private.Xml into the AOT binary (6 MB budget).</remarks>
     public void WriteJUnit(Stream output)
     {
         ArgumentNullException.ThrowIfNull(output);
-        using var xml = XmlWriter.Create(output, new XmlWriterSettings { Indent = true, Encoding = new UTF8Encoding(false) });
-        xml.WriteStartDocument();
-        xml.WriteStartElement("testsuites");
-        xml.WriteAttributeString("name", "tsthinlic replay");
-        xml.WriteAttributeString("tests", Number(Results.Count + UnreadableFiles));
-        xml.WriteAttributeString("failures", Number(Failed));
-        xml.WriteAttributeString("errors", Number(UnreadableFiles));
-        xml.WriteAttributeString("skipped", Number(Unsupported));
+        var xml = new StringBuilder();
+        xml.Append("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+        xml.Append(CultureInfo.InvariantCulture, $"<testsuites name=\"tsthinlic replay\" tests=\"{Results.Count + UnreadableFiles}\" failures=\"{Failed}\" errors=\"{UnreadableFiles}\" skipped=\"{Unsupported}\">\n");
         foreach (ReplayInput input in Inputs)
         {
             var results = Results.Where(r => r.Exchange.Source == input.Path).ToList();
-            xml.WriteStartElement("testsuite");
-            xml.WriteAttributeString("name", input.Path);
-            xml.WriteAttributeString("tests", Number(results.Count + (input.Error is null ? 0 : 1)));
-            xml.WriteAttributeString("failures", Number(results.Count(r => r.Verdict == ReplayVerdict.Fail)));
-            xml.WriteAttributeString("errors", Number(input.Error is null ? 0 : 1));
-            xml.WriteAttributeString("skipped", Number(results.Count(r => r.Verdict == ReplayVerdict.Unsupported)));
-            if (input.Notices.Count > 0)
-            {
-                xml.WriteElementString("system-out", string.Join("\n", input.Notices));
-            }
-
+            int errors = input.Error is null ? 0 : 1;
+            xml.Append(CultureInfo.InvariantCulture, $"  <testsuite name=\"{Escape(input.Path)}\" tests=\"{results.Count + errors}\" failures=\"{results.Count(r => r.Verdict == ReplayVerdict.Fail)}\" errors=\"{errors}\" skipped=\"{results.Count(r => r.Verdict == ReplayVerdict.Unsupported)}\">\n");
             if (input.Error is not null)
             {
-                xml.WriteStartElement("testcase");
-                xml.WriteAttributeString("classname", input.Path);
-                xml.WriteAttributeString("name", "read");
-                xml.WriteStartElement("error");
-                xml.WriteAttributeString("message", input.Error);
-                xml.WriteEndElement();
-                xml.WriteEndElement();
+                xml.Append(CultureInfo.InvariantCulture, $"    <testcase classname=\"{Escape(input.Path)}\" name=\"read\">\n      <error message=\"{Escape(input.Error)}\" />\n    </testcase>\n");
             }
 
             foreach (ReplayExchangeResult result in results)
             {
-                xml.WriteStartElement("testcase");
-                xml.WriteAttributeString("classname", input.Path);
-                xml.WriteAttributeString("name", result.Exchange.Name);
                 string body = string.Join("\n", result.Pdus.Select(p => $"{p.Index} {(p.Direction == CaptureDirection.ServerToClient ? "S>C" : "C>S")} {p.MessageType} {Verdict(p.Verdict)}: {p.Detail}"));
+                xml.Append(CultureInfo.InvariantCulture, $"    <testcase classname=\"{Escape(input.Path)}\" name=\"{Escape(result.Exchange.Name)}\">\n");
                 if (result.Verdict == ReplayVerdict.Fail)
                 {
-                    xml.WriteStartElement("failure");
                     string first = result.Problems.FirstOrDefault() ?? result.Pdus.FirstOrDefault(p => p.Verdict == ReplayVerdict.Fail)?.Detail ?? "failed";
-                    xml.WriteAttributeString("message", first);
-                    xml.WriteString(body);
-                    xml.WriteEndElement();
+                    xml.Append(CultureInfo.InvariantCulture, $"      <failure message=\"{Escape(first)}\">{Escape(body)}</failure>\n");
                 }
                 else if (result.Verdict == ReplayVerdict.Unsupported)
                 {
-                    xml.WriteStartElement("skipped");
-                    xml.WriteAttributeString("message", "nothing in this exchange could be compared");
-                    xml.WriteEndElement();
+                    xml.Append("      <skipped message=\"nothing in this exchange could be compared\" />\n");
                 }
 
-                xml.WriteElementString("system-out", body);
-                xml.WriteEndElement();
+                xml.Append(CultureInfo.InvariantCulture, $"      <system-out>{Escape(body)}</system-out>\n    </testcase>\n");
             }
 
-            xml.WriteEndElement();
+            if (input.Notices.Count > 0)
+            {
+                xml.Append(CultureInfo.InvariantCulture, $"    <system-out>{Escape(string.Join("\n", input.Notices))}</system-out>\n");
+            }
+
+            xml.Append("  </testsuite>\n");
         }
 
-        xml.WriteEndElement();
-        xml.WriteEndDocument();
+        xml.Append("</testsuites>\n");
+        byte[] bytes = Encoding.UTF8.GetBytes(xml.ToString());
+        output.Write(bytes, 0, bytes.Length);
+    }
+
+    // XML 1.0 text and attribute escaping; characters XML cannot carry at all (most C0 controls) become '?'.
+    private static string Escape(string text)
+    {
+        var escaped = new StringBuilder(text.Length);
+        foreach (char c in text)
+        {
+            switch (c)
+            {
+                case '&': escaped.Append("&amp;"); break;
+                case '<': escaped.Append("&lt;"); break;
+                case '>': escaped.Append("&gt;"); break;
+                case '"': escaped.Append("&quot;"); break;
+                case '\'': escaped.Append("&apos;"); break;
+                case '\n': escaped.Append("&#10;"); break;
+                case '\t': escaped.Append("&#9;"); break;
+                default:
+                    escaped.Append(c < 0x20 || c is '\ufffe' or '\uffff' ? '?' : c);
+                    break;
+            }
+        }
+
+        return escaped.ToString();
     }
 
     internal static string Verdict(ReplayVerdict verdict) => verdict switch

@@ -1,4 +1,6 @@
 using System.Buffers;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using TsThinLic.Capture;
 using TsThinLic.Licensing;
 using TsThinLic.Pdu;
@@ -16,11 +18,14 @@ public static class ReplayRunner
     /// <summary>The PlatformId used when the exchange does not say which the client announced.</summary>
     public const uint DefaultPlatformId = 0x04010000;
 
-    public static ReplayExchangeResult Run(ReplayExchange exchange)
+    /// <summary>Replays the exchange; <paramref name="logger"/> gets events 500-502.</summary>
+    public static ReplayExchangeResult Run(ReplayExchange exchange, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(exchange);
+        logger ??= NullLogger.Instance;
         ReplaySecrets secrets = exchange.Secrets;
         bool exact = secrets.AllowsByteExactReplay;
+        ReplayLog.Replaying(logger, exchange.Name, exchange.Source, exchange.Pdus.Count, exact ? "byte-exact" : "field-by-field");
         ClientHardwareId hardwareId = secrets.HardwareId ?? new ClientHardwareId(secrets.PlatformId ?? DefaultPlatformId, new byte[ClientHardwareId.DataLength]);
         var identity = new ClientIdentity(hardwareId, secrets.UserName ?? string.Empty, secrets.MachineName ?? string.Empty);
         var store = new LicenseStoreSnapshot(secrets.HardwareId, secrets.StoredLicenses);
@@ -61,6 +66,12 @@ public static class ReplayRunner
         ReplayVerdict verdict = problems.Count > 0 || results.Any(r => r.Verdict == ReplayVerdict.Fail)
             ? ReplayVerdict.Fail
             : results.Any(r => r.Verdict == ReplayVerdict.Pass) ? ReplayVerdict.Pass : ReplayVerdict.Unsupported;
+        foreach (ReplayPduResult failed in results.Where(r => r.Verdict == ReplayVerdict.Fail))
+        {
+            ReplayLog.PduFailed(logger, exchange.Name, failed.Index, failed.MessageType, failed.Detail);
+        }
+
+        ReplayLog.Replayed(logger, exchange.Name, ReplayReport.Verdict(verdict), outcome);
         return new ReplayExchangeResult(exchange, verdict, exact ? "byte-exact" : "field-by-field", outcome, results, problems);
     }
 
