@@ -87,7 +87,11 @@ public static class ReplayInputLoader
                 : new ReplayInput(path, "transcript", [], [], error);
         }
 
-        return new ReplayInput(path, "unknown", [], [], "neither a pcap, a pcapng nor a transcript file (no magic number, no 'tsthinlic-transcript 1' line)");
+        // A file named like an input that is not one is an error; any other file (a README or a script picked up by
+        // a shell glob such as fixtures/captures/*) is skipped with a notice.
+        return s_extensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase)
+            ? new ReplayInput(path, "unknown", [], [], "neither a pcap, a pcapng nor a transcript file (no magic number, no 'tsthinlic-transcript 1' line)")
+            : new ReplayInput(path, "other", [], ["skipped: not a pcap, pcapng or transcript file"], null);
     }
 
     private static ReplayInput FromCapture(string path, ReadOnlyMemory<byte> bytes)

@@ -19,6 +19,18 @@ public sealed class ReplayCommandTests
     }
 
     [Fact]
+    public async Task ShellGlobOverTheCapturesFolderPasses()
+    {
+        // What `tsthinlic replay fixtures/captures/*` hands over: the captures, the README and the script.
+        string[] files = Directory.GetFiles(Fixtures("captures")).Order(StringComparer.Ordinal).ToArray();
+        Assert.Contains(files, f => f.EndsWith("README.md", StringComparison.Ordinal));
+        var (exitCode, output, error) = await HostRunner.RunAsync(["replay", .. files]);
+        Assert.True(exitCode == 0, output + error);
+        Assert.Contains("4 passed, 0 failed", output, StringComparison.Ordinal);
+        Assert.Contains("skipped: not a pcap", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task JsonListsExchangesWithVerdictsPerPdu()
     {
         var (exitCode, output, _) = await HostRunner.RunAsync("replay", "--json", Fixtures("captures"));
