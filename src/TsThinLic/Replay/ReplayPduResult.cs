@@ -22,7 +22,7 @@ public sealed class ReplayPduResult
 
     public CaptureDirection Direction { get; }
 
-    /// <summary>The spec name of its bBsgType (LICENSE_REQUEST, NEW_LICENSE_REQUEST, ...), or "encrypted"/"malformed".</summary>
+    /// <summary>The spec name of its bMsgType (LICENSE_REQUEST, NEW_LICENSE_REQUEST, ...), or "encrypted"/"malformed".</summary>
     public string MessageType { get; }
 
     public ReplayVerdict Verdict { get; }
