@@ -42,6 +42,17 @@ public sealed class CaptureAnalyzerTests
     }
 
     [Fact]
+    public void FramesAndTimestampsAgreeWithTshark()
+    {
+        // tshark 4.0.17: `tshark -r xrdp-rdp-none.pcapng -T fields -e frame.number -e frame.time_epoch` gives
+        // 33 1795838482.838133287, 35 1795838482.936608849, 36 1795838482.936769624 for the three licensing PDUs.
+        CapturedConnection connection = Assert.Single(CaptureAnalyzer.Analyze(CaptureFixtures.Read("xrdp-rdp-none.pcapng")).Connections);
+        Assert.Equal([33, 35, 36], connection.Pdus.Select(p => p.FrameIndex + 1));
+        long[] expectedTicks = [17958384828381332, 17958384829366088, 17958384829367696];
+        Assert.Equal(expectedTicks, connection.Pdus.Select(p => (p.Timestamp - DateTimeOffset.UnixEpoch).Ticks));
+    }
+
+    [Fact]
     public void XrdpFipsClientPduIsReportedEncrypted()
     {
         CapturedConnection connection = Assert.Single(CaptureAnalyzer.Analyze(CaptureFixtures.Read("xrdp-rdp-fips.pcapng")).Connections);
