@@ -149,7 +149,7 @@ public static class CaptureAnalyzer
                 notes.Add($"{encrypted} licensing PDU(s) carry SEC_ENCRYPT (Standard RDP Security with encryption): their contents are ciphertext under the connection's keys, which a capture does not hold");
             }
 
-            return new CapturedConnection(client, server, kind, pdus, notes);
+            return new CapturedConnection(client, server, kind, pdus, notes, serverScan.ServerSecurity);
         }
 
         private static void Note(List<string> notes, string side, ScanResult scan, TcpStreamReassembler stream)
@@ -223,6 +223,8 @@ public static class CaptureAnalyzer
         public int TpktCount { get; set; }
 
         public bool Tls { get; set; }
+
+        public GccServerSecurityData? ServerSecurity { get; set; }
 
         public string? Problem { get; set; }
     }
@@ -318,8 +320,22 @@ public static class CaptureAnalyzer
             return;
         }
 
-        if (!X224DataTpdu.TryDecode(tpdu, out X224DataTpdu data)
-            || !McsSendData.TryDecode(data.UserData, out McsSendData mcs, out _))
+        if (!X224DataTpdu.TryDecode(tpdu, out X224DataTpdu data))
+        {
+            return;
+        }
+
+        if (GccServerSecurityData.IsConnectResponse(data.UserData.Span))
+        {
+            if (result.ServerSecurity is null && GccServerSecurityData.TryFind(data.UserData, out GccServerSecurityData? security))
+            {
+                result.ServerSecurity = security;
+            }
+
+            return;
+        }
+
+        if (!McsSendData.TryDecode(data.UserData, out McsSendData mcs, out _))
         {
             return;
         }

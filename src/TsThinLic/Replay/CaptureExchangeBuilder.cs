@@ -90,6 +90,7 @@ public static class CaptureExchangeBuilder
             UserName = userName,
             MachineName = machineName,
             StoredLicenses = licenses,
+            GccServerCertificate = connection.ServerSecurity?.ServerCertificate ?? ReadOnlyMemory<byte>.Empty,
         };
         return new ReplayExchange(source, connection.Name, pdus, secrets, outcome, connection.Notes, fromCapture: true);
     }

@@ -29,10 +29,23 @@ public static class ReplayRunner
         ClientHardwareId hardwareId = secrets.HardwareId ?? new ClientHardwareId(secrets.PlatformId ?? DefaultPlatformId, new byte[ClientHardwareId.DataLength]);
         var identity = new ClientIdentity(hardwareId, secrets.UserName ?? string.Empty, secrets.MachineName ?? string.Empty);
         var store = new LicenseStoreSnapshot(secrets.HardwareId, secrets.StoredLicenses);
-        var client = new LicensingClient(identity, store, new ReplayRandomSource(secrets));
+        var problems = new List<string>();
+        LicensingClientOptions? options = null;
+        if (!secrets.GccServerCertificate.IsEmpty)
+        {
+            if (ServerCertificate.TryDecode(secrets.GccServerCertificate.Span, out ServerCertificate? certificate, out DecodeError certificateError))
+            {
+                options = new LicensingClientOptions { GccServerCertificate = certificate };
+            }
+            else
+            {
+                problems.Add($"the GCC server certificate does not decode: {certificateError}");
+            }
+        }
+
+        var client = new LicensingClient(identity, store, new ReplayRandomSource(secrets), options);
 
         var results = new List<ReplayPduResult>();
-        var problems = new List<string>();
         var ours = new Queue<byte[]>();
         LicensingStepResult? last = null;
         bool stopped = false;

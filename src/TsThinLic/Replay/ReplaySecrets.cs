@@ -31,6 +31,12 @@ public sealed class ReplaySecrets
     /// <summary>ClientMachineName.</summary>
     public string? MachineName { get; init; }
 
+    /// <summary>
+    /// The server certificate of the connection's GCC Server Security Data ([MS-RDPBCGR 2.2.1.4.3]), as on the wire;
+    /// the client uses it when LICENSE_REQUEST carries no certificate. Empty when unknown.
+    /// </summary>
+    public ReadOnlyMemory<byte> GccServerCertificate { get; init; }
+
     /// <summary>The CALs in the client's store when the exchange started.</summary>
     public IReadOnlyList<StoredLicense> StoredLicenses { get; init; } = [];
 

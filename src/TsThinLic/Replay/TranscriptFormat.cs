@@ -148,6 +148,7 @@ public static class TranscriptFormat
                 case "client-random":
                 case "premaster-secret":
                 case "hwid":
+                case "gcc-server-certificate":
                     open = (keyword, new StringBuilder(value), number, string.Empty);
                     break;
                 case "stored-cal":
@@ -253,6 +254,12 @@ public static class TranscriptFormat
                 text.Append("premaster-secret ").AppendLine(Convert.ToHexStringLower(secret.Span));
             }
 
+            if (!secrets.GccServerCertificate.IsEmpty)
+            {
+                text.AppendLine("gcc-server-certificate");
+                AppendHex(text, secrets.GccServerCertificate.Span);
+            }
+
             foreach (StoredLicense license in secrets.StoredLicenses)
             {
                 text.Append(CultureInfo.InvariantCulture, $"stored-cal 0x{license.Key.Version:x8} {license.Key.Scope} {license.Key.ProductId} {license.Key.CompanyName}").AppendLine();
@@ -331,6 +338,7 @@ public static class TranscriptFormat
         private string? _machineName;
         private ReplayExpectedOutcome? _expected;
         private bool _fromCapture;
+        private byte[]? _gccCertificate;
 
         public bool Set(string keyword, string value, int number, out string? error)
         {
@@ -412,6 +420,15 @@ public static class TranscriptFormat
                     return Fixed(bytes, 32, keyword, number, _clientRandoms, out error);
                 case "premaster-secret":
                     return Fixed(bytes, 48, keyword, number, _preMasterSecrets, out error);
+                case "gcc-server-certificate":
+                    if (bytes.Length == 0 || bytes.Length > LicensingPduDecoder.MaxPduLength)
+                    {
+                        error = $"line {number}: a GCC server certificate of {bytes.Length} bytes (1 to {LicensingPduDecoder.MaxPduLength})";
+                        return false;
+                    }
+
+                    _gccCertificate = bytes;
+                    return true;
                 case "hwid":
                     if (!ClientHardwareId.TryDecode(bytes, out ClientHardwareId hardwareId, out DecodeError decodeError) || bytes.Length != ClientHardwareId.Length)
                     {
@@ -479,6 +496,7 @@ public static class TranscriptFormat
                 UserName = _userName,
                 MachineName = _machineName,
                 StoredLicenses = _licenses,
+                GccServerCertificate = _gccCertificate ?? ReadOnlyMemory<byte>.Empty,
             };
             exchange = new ReplayExchange(source, name, _pdus, secrets, _expected, fromCapture: _fromCapture);
             error = null;

@@ -52,6 +52,29 @@ public sealed class CaptureAnalyzerTests
         Assert.Equal(expectedTicks, connection.Pdus.Select(p => (p.Timestamp - DateTimeOffset.UnixEpoch).Ticks));
     }
 
+    [Theory]
+    [InlineData("xrdp-rdp-none.pcapng", 0u)]
+    [InlineData("xrdp-rdp-fips.pcapng", 4u)]
+    [InlineData("shadow-rdp.pcapng", null)]
+    public void ServerSecurityDataIsFoundInTheConnectResponse(string name, uint? level)
+    {
+        CapturedConnection connection = Assert.Single(CaptureAnalyzer.Analyze(CaptureFixtures.Read(name)).Connections);
+        GccServerSecurityData security = Assert.IsType<GccServerSecurityData>(connection.ServerSecurity);
+        if (level is { } expected)
+        {
+            Assert.Equal(expected, security.EncryptionLevel);
+        }
+
+        if (!security.ServerCertificate.IsEmpty)
+        {
+            Assert.True(ServerCertificate.TryDecode(security.ServerCertificate.Span, out _, out DecodeError error), error.ToString());
+        }
+    }
+
+    [Fact]
+    public void TlsConnectionHidesTheServerSecurityData()
+        => Assert.Null(Assert.Single(CaptureAnalyzer.Analyze(CaptureFixtures.Read("xrdp-tls.pcapng")).Connections).ServerSecurity);
+
     [Fact]
     public void XrdpFipsClientPduIsReportedEncrypted()
     {
