@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using Xunit;
 using TsThinLic.Capture;
+using Xunit;
 
 namespace TsThinLic.Tests.Capture;
 
