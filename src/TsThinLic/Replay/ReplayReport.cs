@@ -70,7 +70,7 @@ public sealed class ReplayReport
         int encrypted = Results.Sum(r => r.Pdus.Count(p => p.MessageType == "encrypted"));
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"{Results.Count} exchange(s) from {Inputs.Count} file(s): {Passed} passed, {Failed} failed, {Unsupported} unsupported; {encrypted} encrypted PDU(s) not comparable; {notices} connection(s) without a replayable exchange; {UnreadableFiles} file(s) with read errors");
+            $"{Results.Count} exchange(s) from {Inputs.Count} file(s): {Passed} passed, {Failed} failed, {Unsupported} unsupported; {encrypted} encrypted PDU(s) not comparable; {notices} notice(s) (TLS or licensing-less connections, skipped files); {UnreadableFiles} file(s) with read errors");
     }
 
     /// <summary>Writes the readable table.</summary>
