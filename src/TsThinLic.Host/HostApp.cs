@@ -26,6 +26,8 @@ internal static class HostApp
         root.Subcommands.Add(LicenseCommand.Create(output, error));
         root.Subcommands.Add(StoreCommand.Create(output, error));
         root.Subcommands.Add(ProbeCommand.Create(output, error));
+        root.Subcommands.Add(ReplayCommand.Create(output, error));
+        root.Subcommands.Add(CaptureToTranscriptCommand.Create(output, error));
 
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

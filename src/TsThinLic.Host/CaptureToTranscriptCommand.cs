@@ -1,0 +1,74 @@
+using System.CommandLine;
+using TsThinLic.Replay;
+
+namespace TsThinLic.Host;
+
+/// <summary>
+/// <c>tsthinlic capture-to-transcript FILE.pcapng [--output OUT.transcript]</c>: writes the licensing exchanges of a
+/// pcap or pcapng file as a transcript, with what the captured client said in the clear (PlatformId, names, client
+/// randoms, the CAL it presented) as secrets, and every connection that could not be converted as a comment.
+/// </summary>
+internal static class CaptureToTranscriptCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var fileArgument = new Argument<string>("file") { Description = "A pcap or pcapng file." };
+        var outputOption = new Option<string?>("--output", "-o") { Description = "Write the transcript here instead of printing it." };
+        var command = new Command("capture-to-transcript", "Convert the licensing exchanges of a capture into a transcript.");
+        command.Arguments.Add(fileArgument);
+        command.Options.Add(outputOption);
+        command.SetAction(parseResult =>
+        {
+            string file = parseResult.GetValue(fileArgument)!;
+            ReplayInput input = ReplayInputLoader.Load(file);
+            if (input.Format is not ("pcap" or "pcapng"))
+            {
+                error.WriteLine($"capture-to-transcript: '{file}' is not a pcap or pcapng file{(input.Error is null ? string.Empty : $": {input.Error}")}");
+                return HostApp.ExitCannotRun;
+            }
+
+            if (input.Error is not null)
+            {
+                error.WriteLine($"capture-to-transcript: {input.Error}");
+            }
+
+            string header = $"Converted by tsthinlic capture-to-transcript from {Path.GetFileName(file)}.";
+            foreach (string notice in input.Notices)
+            {
+                header += $"\nnot converted: {notice}";
+            }
+
+            if (input.Exchanges.Count == 0)
+            {
+                error.WriteLine($"capture-to-transcript: no licensing exchange in '{file}'");
+                foreach (string notice in input.Notices)
+                {
+                    error.WriteLine($"  {notice}");
+                }
+
+                return HostApp.ExitProblem;
+            }
+
+            string text = TranscriptFormat.Write(input.Exchanges, header);
+            string? destination = parseResult.GetValue(outputOption);
+            if (destination is null)
+            {
+                output.Write(text);
+                return HostApp.ExitOk;
+            }
+
+            try
+            {
+                File.WriteAllText(destination, text);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                error.WriteLine($"capture-to-transcript: cannot write '{destination}': {exception.Message}");
+                return HostApp.ExitCannotRun;
+            }
+
+            return input.Error is null ? HostApp.ExitOk : HostApp.ExitProblem;
+        });
+        return command;
+    }
+}
