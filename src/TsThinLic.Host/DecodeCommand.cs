@@ -52,8 +52,8 @@ internal static class DecodeCommand
             LicensingDecryptionKeys? keys = null;
             if (keyHex is not null || saltHex is not null)
             {
-                if (!TryParseHex(keyHex ?? string.Empty, out byte[]? key) || key.Length != 16
-                    || !TryParseHex(saltHex ?? string.Empty, out byte[]? salt) || salt.Length != 16)
+                if (!HexText.TryParse(keyHex ?? string.Empty, out byte[]? key) || key.Length != 16
+                    || !HexText.TryParse(saltHex ?? string.Empty, out byte[]? salt) || salt.Length != 16)
                 {
                     error.WriteLine("decode: --licensing-key and --mac-salt go together, 16 bytes of hex each");
                     return HostApp.ExitCannotRun;
@@ -112,7 +112,7 @@ internal static class DecodeCommand
         bytes = null;
         if (hex is not null)
         {
-            problem = TryParseHex(hex, out bytes) ? null : "--hex is not hex digits";
+            problem = HexText.TryParse(hex, out bytes) ? null : "--hex is not hex digits";
             return bytes is not null;
         }
 
@@ -133,7 +133,7 @@ internal static class DecodeCommand
 
             byte[] raw = File.ReadAllBytes(file!);
             // A file of hex text (as copied from Wireshark or a log) is read as hex; anything else as raw bytes.
-            bytes = TryParseHex(Encoding.ASCII.GetString(raw), out byte[]? fromHex) && fromHex.Length > 0 ? fromHex : raw;
+            bytes = HexText.TryParse(Encoding.ASCII.GetString(raw), out byte[]? fromHex) && fromHex.Length > 0 ? fromHex : raw;
             problem = null;
             return true;
         }
@@ -144,29 +144,4 @@ internal static class DecodeCommand
         }
     }
 
-    internal static bool TryParseHex(string text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out byte[]? bytes)
-    {
-        var digits = new StringBuilder(text.Length);
-        foreach (char c in text)
-        {
-            if (char.IsAsciiHexDigit(c))
-            {
-                digits.Append(c);
-            }
-            else if (!char.IsWhiteSpace(c) && c != ':')
-            {
-                bytes = null;
-                return false;
-            }
-        }
-
-        if (digits.Length % 2 != 0)
-        {
-            bytes = null;
-            return false;
-        }
-
-        bytes = Convert.FromHexString(digits.ToString());
-        return true;
-    }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using TsThinLic.Diagnostics;
 using TsThinLic.Capture;
 using TsThinLic.Pdu;
 using TsThinLic.Storage;
@@ -71,7 +72,7 @@ public static class TranscriptFormat
             }
 
             open = null;
-            if (!TryHex(record.Hex.ToString(), out byte[]? bytes))
+            if (!HexText.TryParse(record.Hex.ToString(), out byte[]? bytes))
             {
                 problem = $"line {record.Line}: '{record.Keyword}' is not followed by hex digits";
                 return false;
@@ -300,31 +301,6 @@ public static class TranscriptFormat
         }
     }
 
-    private static bool TryHex(string text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out byte[]? bytes)
-    {
-        var digits = new StringBuilder(text.Length);
-        foreach (char c in text)
-        {
-            if (char.IsAsciiHexDigit(c))
-            {
-                digits.Append(c);
-            }
-            else if (!char.IsWhiteSpace(c) && c != ':')
-            {
-                bytes = null;
-                return false;
-            }
-        }
-
-        if (digits.Length % 2 != 0)
-        {
-            bytes = null;
-            return false;
-        }
-
-        bytes = Convert.FromHexString(digits.ToString());
-        return true;
-    }
 
     private sealed class Builder(string name, int line)
     {
