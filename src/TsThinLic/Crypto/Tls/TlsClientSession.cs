@@ -48,7 +48,7 @@ public sealed class TlsClientSession
     {
         try
         {
-            _protocol.Connect(_client);
+            WithoutDefaultRandom(() => _protocol.Connect(_client));
             return true;
         }
         catch (Exception exception) when (exception is TlsException or IOException or InvalidOperationException)
@@ -69,7 +69,7 @@ public sealed class TlsClientSession
         try
         {
             byte[] copy = received.ToArray();
-            _protocol.OfferInput(copy, 0, copy.Length);
+            WithoutDefaultRandom(() => _protocol.OfferInput(copy, 0, copy.Length));
             return true;
         }
         catch (Exception exception) when (exception is TlsException or IOException or InvalidOperationException or ArgumentException)
@@ -78,6 +78,13 @@ public sealed class TlsClientSession
             return false;
         }
     }
+
+    // BouncyCastle checks that an RSA modulus is not prime with Miller-Rabin rounds drawn from its default generator,
+    // whose first use seeds from .NET's RandomNumberGenerator: on Linux that loads OpenSSL (and aborts the process on
+    // a device without it). The server's TLS key is not trusted for anything but this handshake, so the rounds are
+    // turned off for the handshake's own thread; every other validation (odd, no small factors, size) stays.
+    private static void WithoutDefaultRandom(Action action)
+        => Org.BouncyCastle.Utilities.Properties.WithThreadProperty(Org.BouncyCastle.Utilities.Properties.RsaMaxMRTests, "0", action);
 
     /// <summary>Bytes the session wants sent to the server (handshake records, encrypted application data).</summary>
     public byte[] TakeOutput()
