@@ -6,6 +6,19 @@ cd "$(dirname "$0")/.."
 results=artifacts/test-results
 rm -rf "$results"
 mkdir -p "$results"
+
+# The probe's integration tests talk to real xrdp 0.9.21 servers on 127.0.0.1. Unless the caller started them
+# (.ci/run does, and exports TSTHINLIC_XRDP_PORTS) or turned integration tests off (TSTHINLIC_INTEGRATION=off),
+# start them here for this run (.ci/xrdp.sh installs xrdp with apt when it is missing) and stop them at the end.
+if [ -z "${TSTHINLIC_XRDP_PORTS:-}" ] && [ "${TSTHINLIC_INTEGRATION:-on}" != off ]; then
+    xrdp_state=$(mktemp -d /tmp/tsthinlic-xrdp.XXXXXX)
+    trap 'bash .ci/xrdp.sh stop "$xrdp_state" >/dev/null 2>&1; rm -rf "$xrdp_state"' EXIT
+    if bash .ci/xrdp.sh start "$xrdp_state"; then
+        export TSTHINLIC_XRDP_PORTS="$xrdp_state/xrdp-ports.env"
+    else
+        echo "tests/run.sh: the xrdp servers did not start; the probe's integration tests will fail and say why" >&2
+    fi
+fi
 dotnet test TsThinLic.sln -c Release --nologo \
     --logger "trx;LogFileName=tests.trx" --logger "console;verbosity=minimal" \
     --results-directory "$results" "$@"
