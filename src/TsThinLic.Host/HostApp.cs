@@ -25,6 +25,7 @@ internal static class HostApp
         root.Subcommands.Add(DecodeCommand.Create(output, error));
         root.Subcommands.Add(LicenseCommand.Create(output, error));
         root.Subcommands.Add(StoreCommand.Create(output, error));
+        root.Subcommands.Add(ShowCommand.Create(output, error));
         root.Subcommands.Add(ProbeCommand.Create(output, error));
         root.Subcommands.Add(ReplayCommand.Create(output, error));
         root.Subcommands.Add(CaptureToTranscriptCommand.Create(output, error));

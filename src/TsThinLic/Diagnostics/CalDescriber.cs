@@ -20,10 +20,17 @@ public static class CalDescriber
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.StartObject(name);
+        DescribeFields(licenseInfo, deviceHardwareId, now, writer);
+        writer.EndObject();
+    }
+
+    /// <summary>Writes the CAL's fields into the object the caller has open.</summary>
+    public static void DescribeFields(ReadOnlySpan<byte> licenseInfo, ClientHardwareId? deviceHardwareId, DateTimeOffset? now, IFieldWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
         if (!ClientAccessLicense.TryDecode(licenseInfo, out ClientAccessLicense? cal, out DecodeError error))
         {
             writer.WriteString("error", error.ToString());
-            writer.EndObject();
             return;
         }
 
@@ -75,6 +82,5 @@ public static class CalDescriber
         }
 
         writer.WriteNumber("certificateCount", cal.CertificateCount);
-        writer.EndObject();
     }
 }

@@ -1,0 +1,103 @@
+using System.CommandLine;
+using System.Text.Json;
+using TsThinLic.Crypto;
+using TsThinLic.Diagnostics;
+using TsThinLic.Storage;
+
+namespace TsThinLic.Host;
+
+/// <summary>
+/// <c>tsthinlic show [--store …|--profile …|--reg FILE] [--json]</c>: the TSCTST view of the device. The HWID, and for
+/// every stored CAL its license ID and what it means, temporary or permanent, issuer and scope, issued-to machine and
+/// user, validity with days left, the HWID in the CAL and whether it is this device's, and its store key. Reading
+/// never creates a HWID.
+/// </summary>
+internal static class ShowCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var storeOption = new Option<string?>("--store") { Description = "memory, registry, reg:FILE.reg, flash:PATH or file:PATH (default: the profile's, else file:" + StoreSelection.DefaultFilePath() + ")" };
+        var profileOption = new Option<string?>("--profile") { Description = "A device profile (hardware/….json)." };
+        var regOption = new Option<string?>("--reg") { Description = "A .reg export of HKLM\\SOFTWARE\\Microsoft\\MSLicensing (same as --store reg:FILE)." };
+        var jsonOption = new Option<bool>("--json") { Description = "Print JSON." };
+        var command = new Command("show", "Show the HWID and every stored CAL, decoded (what TSCTST showed).");
+        command.Options.Add(storeOption);
+        command.Options.Add(profileOption);
+        command.Options.Add(regOption);
+        command.Options.Add(jsonOption);
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            string? store = parseResult.GetValue(regOption) is { } reg ? "reg:" + reg : parseResult.GetValue(storeOption);
+            if (!StoreSelection.TryOpen(store, parseResult.GetValue(profileOption), out StoreSelection? selection, out string message))
+            {
+                await error.WriteLineAsync(message).ConfigureAwait(false);
+                return HostApp.ExitCannotRun;
+            }
+
+            using StoreSelection opened = selection!;
+            LicenseStoreSnapshot snapshot;
+            try
+            {
+                snapshot = opened.Store.Load();
+            }
+            catch (LicenseStoreException exception)
+            {
+                await error.WriteLineAsync($"the store {opened.Location} cannot be read: {exception.Message}").ConfigureAwait(false);
+                return HostApp.ExitCannotRun;
+            }
+
+            DateTimeOffset now = TimeProvider.System.GetUtcNow();
+            if (parseResult.GetValue(jsonOption))
+            {
+                using var stream = new MemoryStream();
+                using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+                {
+                    json.WriteStartObject();
+                    Describe(opened, snapshot, now, new JsonFieldWriter(json));
+                    json.WriteEndObject();
+                }
+
+                await output.WriteLineAsync(System.Text.Encoding.UTF8.GetString(stream.ToArray())).ConfigureAwait(false);
+            }
+            else
+            {
+                Describe(opened, snapshot, now, new TextFieldWriter(output));
+            }
+
+            return HostApp.ExitOk;
+        });
+        return command;
+    }
+
+    internal static void Describe(StoreSelection store, LicenseStoreSnapshot snapshot, DateTimeOffset now, IFieldWriter writer)
+    {
+        writer.WriteString("store", $"{store.Kind}:{store.Location}");
+        if (snapshot.HardwareId is { } hardwareId)
+        {
+            writer.WriteString("hwid", hardwareId.ToString());
+            writer.WriteString("hwidFingerprint", HardwareIdFingerprint.Compute(hardwareId.ToArray()));
+        }
+        else
+        {
+            writer.WriteString("hwid", string.Empty);
+        }
+
+        writer.StartArray("licenses");
+        foreach (StoredLicense license in snapshot.Licenses)
+        {
+            writer.StartObjectElement();
+            writer.StartObject("storeKey");
+            writer.WriteString("version", $"0x{license.Key.Version:x8}");
+            writer.WriteString("scope", license.Key.Scope);
+            writer.WriteString("companyName", license.Key.CompanyName);
+            writer.WriteString("productId", license.Key.ProductId);
+            writer.EndObject();
+            writer.WriteNumber("length", license.LicenseInfo.Length);
+            // The CAL's own fields sit beside the store key, as the JSON names them (licenses[].licenseId, …).
+            CalDescriber.DescribeFields(license.LicenseInfo.Span, snapshot.HardwareId, now, writer);
+            writer.EndObject();
+        }
+
+        writer.EndArray();
+    }
+}
