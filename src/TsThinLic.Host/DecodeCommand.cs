@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using TsThinLic.Diagnostics;
 using TsThinLic.Pdu;
 
@@ -67,7 +66,7 @@ internal static class DecodeCommand
             {
                 if (json)
                 {
-                    WriteJson(output, w =>
+                    HostApp.WriteFields(output, json: true, w =>
                     {
                         w.WriteString("error", decodeError.ToString());
                         w.WriteString("kind", decodeError.Kind.ToString());
@@ -80,31 +79,11 @@ internal static class DecodeCommand
                 return HostApp.ExitCannotRun;
             }
 
-            if (json)
-            {
-                WriteJson(output, w => PduDescriber.Describe(pdu, keys, w));
-            }
-            else
-            {
-                PduDescriber.Describe(pdu, keys, new TextFieldWriter(output));
-            }
+            HostApp.WriteFields(output, json, w => PduDescriber.Describe(pdu, keys, w));
 
             return HostApp.ExitOk;
         });
         return command;
-    }
-
-    internal static void WriteJson(TextWriter output, Action<IFieldWriter> describe)
-    {
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-        {
-            json.WriteStartObject();
-            describe(new JsonFieldWriter(json));
-            json.WriteEndObject();
-        }
-
-        output.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
     }
 
     private static bool TryReadInput(string? hex, string? file, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out byte[]? bytes, [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? problem)

@@ -1,4 +1,7 @@
 using System.CommandLine;
+using System.Text;
+using System.Text.Json;
+using TsThinLic.Diagnostics;
 
 namespace TsThinLic.Host;
 
@@ -43,5 +46,30 @@ internal static class HostApp
 
         var configuration = new InvocationConfiguration { Output = output, Error = error };
         return await parsed.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Writes one description as an indented JSON object or as "name: value" lines: every command's output goes
+    /// through here, so the two forms never drift apart.
+    /// </summary>
+    public static void WriteFields(TextWriter output, bool json, Action<IFieldWriter> describe)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(describe);
+        if (!json)
+        {
+            describe(new TextFieldWriter(output));
+            return;
+        }
+
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartObject();
+            describe(new JsonFieldWriter(writer));
+            writer.WriteEndObject();
+        }
+
+        output.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
     }
 }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.IO.Pipelines;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using TsThinLic.Crypto;
 using TsThinLic.Diagnostics;
@@ -81,14 +80,16 @@ internal static class LicenseCommand
                 return HostApp.ExitCannotRun;
             }
 
-            if (json)
+            if (!json)
             {
-                WriteJson(result, opened, verification, output);
+                output.WriteLine();
             }
-            else
+
+            HostApp.WriteFields(output, json, writer =>
             {
-                WriteText(result, opened, verification, output);
-            }
+                Describe(result, writer, withPdus: json);
+                DescribeStore(opened, verification, writer);
+            });
 
             return result.Succeeded ? HostApp.ExitOk : HostApp.ExitProblem;
         });
@@ -119,29 +120,6 @@ internal static class LicenseCommand
     };
 
     private static string Name(LicensingMessageType? type) => type is { } t ? LicensingSpecNames.MessageType(t) : "(undecodable)";
-
-    private static void WriteText(LicensingExchangeResult result, StoreSelection store, StoreVerification? verification, TextWriter output)
-    {
-        var writer = new TextFieldWriter(output);
-        output.WriteLine();
-        Describe(result, writer, withPdus: false);
-        DescribeStore(store, verification, writer);
-    }
-
-    private static void WriteJson(LicensingExchangeResult result, StoreSelection store, StoreVerification? verification, TextWriter output)
-    {
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-        {
-            json.WriteStartObject();
-            var writer = new JsonFieldWriter(json);
-            Describe(result, writer, withPdus: true);
-            DescribeStore(store, verification, writer);
-            json.WriteEndObject();
-        }
-
-        output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
-    }
 
     private static void Describe(LicensingExchangeResult result, IFieldWriter writer, bool withPdus)
     {

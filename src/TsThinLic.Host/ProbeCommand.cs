@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using TsThinLic.Connection;
 using TsThinLic.Crypto;
 using TsThinLic.Diagnostics;
@@ -87,14 +86,7 @@ internal static class ProbeCommand
                 ProbeSecrets.Write(result, options.UserName, options.MachineName, file);
             }
 
-            if (parseResult.GetValue(jsonOption))
-            {
-                WriteJson(result, options, output);
-            }
-            else
-            {
-                Describe(result, options, new TextFieldWriter(output));
-            }
+            HostApp.WriteFields(output, parseResult.GetValue(jsonOption), writer => Describe(result, options, writer));
 
             return ExitCode(result);
         });
@@ -112,14 +104,7 @@ internal static class ProbeCommand
 
         var options = new RdpProbeOptions { UserName = user, MachineName = machine, PlatformId = platformId, Timeout = TimeSpan.FromSeconds(timeout) };
         ProbeResult result = await RunAsync(store, options, host, port, cancellationToken).ConfigureAwait(false);
-        if (json)
-        {
-            WriteJson(result, options, output);
-        }
-        else
-        {
-            Describe(result, options, new TextFieldWriter(output));
-        }
+        HostApp.WriteFields(output, json, writer => Describe(result, options, writer));
 
         return ExitCode(result);
     }
@@ -157,19 +142,6 @@ internal static class ProbeCommand
         LicensingOutcome.LicenseUpgraded when result.Succeeded => "license-upgraded",
         _ => "failed",
     };
-
-    private static void WriteJson(ProbeResult result, RdpProbeOptions options, TextWriter output)
-    {
-        using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-        {
-            json.WriteStartObject();
-            Describe(result, options, new JsonFieldWriter(json));
-            json.WriteEndObject();
-        }
-
-        output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
-    }
 
     private static void Describe(ProbeResult result, RdpProbeOptions options, IFieldWriter writer)
     {

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using TsThinLic.Crypto;
 using TsThinLic.Diagnostics;
 using TsThinLic.Storage;
@@ -47,22 +46,7 @@ internal static class ShowCommand
             }
 
             DateTimeOffset now = TimeProvider.System.GetUtcNow();
-            if (parseResult.GetValue(jsonOption))
-            {
-                using var stream = new MemoryStream();
-                using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-                {
-                    json.WriteStartObject();
-                    Describe(opened, snapshot, now, new JsonFieldWriter(json));
-                    json.WriteEndObject();
-                }
-
-                await output.WriteLineAsync(System.Text.Encoding.UTF8.GetString(stream.ToArray())).ConfigureAwait(false);
-            }
-            else
-            {
-                Describe(opened, snapshot, now, new TextFieldWriter(output));
-            }
+            HostApp.WriteFields(output, parseResult.GetValue(jsonOption), writer => Describe(opened, snapshot, now, writer));
 
             return HostApp.ExitOk;
         });

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using TsThinLic.Diagnostics;
 using TsThinLic.Storage;
 
@@ -61,22 +60,7 @@ internal static class StoreCommand
                 return HostApp.ExitCannotRun;
             }
 
-            if (parseResult.GetValue(jsonOption))
-            {
-                using var stream = new MemoryStream();
-                using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
-                {
-                    json.WriteStartObject();
-                    Describe(opened, verification, new JsonFieldWriter(json));
-                    json.WriteEndObject();
-                }
-
-                await output.WriteLineAsync(System.Text.Encoding.UTF8.GetString(stream.ToArray())).ConfigureAwait(false);
-            }
-            else
-            {
-                Describe(opened, verification, new TextFieldWriter(output));
-            }
+            HostApp.WriteFields(output, parseResult.GetValue(jsonOption), writer => Describe(opened, verification, writer));
 
             return verification.IsHealthy ? HostApp.ExitOk : HostApp.ExitProblem;
         });

@@ -307,8 +307,7 @@ public sealed class EmulatedLicenseServer
         var context = new EmulatedLicenseContext(ClientHardwareId, ClientNames?.UserName, ClientNames?.MachineName, PresentedLicense, upgrade);
         ReadOnlyMemory<byte> license = _options.LicenseFactory?.Invoke(context) ?? MintLicense(context);
         var info = new NewLicenseInfo(_options.ProductVersion, _options.Scopes[0], _options.CompanyName, _options.ProductId, license);
-        byte[] plaintext = new byte[info.GetEncodedLength()];
-        info.TryEncode(plaintext, out _);
+        byte[] plaintext = info.ToArray();
         byte[] encrypted = new byte[plaintext.Length];
         Rc4.Transform(keys.LicensingEncryptionKey.Span, plaintext, encrypted);
         byte[] mac = new byte[LicensingMac.Length];

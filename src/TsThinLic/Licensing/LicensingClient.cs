@@ -153,7 +153,7 @@ public sealed class LicensingClient
         if (presented is not null)
         {
             // [MS-RDPELE 2.2.2.3]: the HWID goes encrypted with the licensing key, MACed in the clear.
-            byte[] hardwareId = HardwareIdBytes();
+            byte[] hardwareId = _identity.HardwareId.ToArray();
             byte[] encryptedHardwareId = new byte[hardwareId.Length];
             Rc4.Transform(keys.LicensingEncryptionKey.Span, hardwareId, encryptedHardwareId);
             byte[] mac = new byte[LicensingMac.Length];
@@ -201,9 +201,8 @@ public sealed class LicensingClient
             _options.ClientType,
             PlatformChallengeResponseData.LicenseDetailDetail,
             platformChallenge);
-        byte[] responseBytes = new byte[responseData.GetEncodedLength()];
-        responseData.TryEncode(responseBytes, out _);
-        byte[] hardwareId = HardwareIdBytes();
+        byte[] responseBytes = responseData.ToArray();
+        byte[] hardwareId = _identity.HardwareId.ToArray();
 
         // Each part is encrypted from a fresh RC4 state (the spec 4.5 example shows both start on the same keystream);
         // one MAC covers both plaintexts, response data first.
@@ -347,13 +346,6 @@ public sealed class LicensingClient
         return best;
     }
 
-    private byte[] HardwareIdBytes()
-    {
-        byte[] bytes = new byte[ClientHardwareId.Length];
-        _identity.HardwareId.TryEncode(bytes, out _);
-        return bytes;
-    }
-
     // The client answers in the server's preamble version (2 for an RDP 4.0 server, else 3) and says it understands
     // extended error messages ([MS-RDPBCGR 2.2.1.12.1.1]), unless the caller fixed the flags.
     private LicensePreamble ClientPreamble(LicensingMessageType type, ServerLicenseRequest? request)
@@ -376,13 +368,11 @@ public sealed class LicensingClient
 
     private LicensingStepResult Send(LicensingPdu reply, IBufferWriter<byte> output)
     {
-        bool withHeader = reply.SecurityHeader is not null;
-        byte[] bytes = new byte[reply.GetEncodedLength(withHeader)];
-        reply.TryEncode(bytes, out int written, withHeader);
+        byte[] bytes = reply.ToArray(withSecurityHeader: reply.SecurityHeader is not null);
         _lastSent = bytes;
         _lastSentType = reply.MessageType;
-        output.Write(bytes.AsSpan(0, written));
-        return new LicensingStepResult(LicensingStatus.AwaitingPdu, written, reply.MessageType);
+        output.Write(bytes);
+        return new LicensingStepResult(LicensingStatus.AwaitingPdu, bytes.Length, reply.MessageType);
     }
 
     private LicensingStepResult FailWithAlert(LicensingFailure failure, LicensingErrorCode code, IBufferWriter<byte> output)
@@ -394,12 +384,10 @@ public sealed class LicensingClient
             code,
             LicensingStateTransition.TotalAbort,
             new LicenseBinaryBlob((ushort)BinaryBlobType.Error, ReadOnlyMemory<byte>.Empty));
-        bool withHeader = alert.SecurityHeader is not null;
-        byte[] bytes = new byte[alert.GetEncodedLength(withHeader)];
-        alert.TryEncode(bytes, out int written, withHeader);
-        output.Write(bytes.AsSpan(0, written));
+        byte[] bytes = alert.ToArray(withSecurityHeader: alert.SecurityHeader is not null);
+        output.Write(bytes);
         _state = State.Failed;
-        return new LicensingStepResult(LicensingStatus.Failed, written, LicensingMessageType.ErrorAlert, failure: failure);
+        return new LicensingStepResult(LicensingStatus.Failed, bytes.Length, LicensingMessageType.ErrorAlert, failure: failure);
     }
 
     private LicensingStepResult Fail(LicensingFailure failure)

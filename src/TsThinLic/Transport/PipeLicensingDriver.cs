@@ -198,10 +198,5 @@ public sealed class PipeLicensingDriver
         _options.OnPdu?.Invoke(record);
     }
 
-    private static string Fingerprint(ClientHardwareId hardwareId)
-    {
-        Span<byte> bytes = stackalloc byte[ClientHardwareId.Length];
-        hardwareId.TryEncode(bytes, out _);
-        return HardwareIdFingerprint.Compute(bytes);
-    }
+    private static string Fingerprint(ClientHardwareId hardwareId) => HardwareIdFingerprint.Compute(hardwareId.ToArray());
 }
