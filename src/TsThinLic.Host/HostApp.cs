@@ -20,7 +20,11 @@ internal static class HostApp
     /// <summary>Exit code: the command could not run (malformed input, unusable arguments).</summary>
     public const int ExitCannotRun = 2;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+        => RunAsync(args, TextReader.Null, output, error, cancellationToken);
+
+    /// <param name="input">Where confirmations are read (wipe, hwid --regenerate, import); end of input answers no.</param>
+    public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
     {
         var root = new RootCommand("TsThinLic: the client side of RDP licensing ([MS-RDPELE]) for thin clients.");
         root.Options.Add(HostLogging.Verbose);
@@ -29,6 +33,10 @@ internal static class HostApp
         root.Subcommands.Add(LicenseCommand.Create(output, error));
         root.Subcommands.Add(StoreCommand.Create(output, error));
         root.Subcommands.Add(ShowCommand.Create(output, error));
+        root.Subcommands.Add(WipeCommand.Create(input, output, error));
+        root.Subcommands.Add(HwidCommand.Create(input, output, error));
+        root.Subcommands.Add(ExportCommand.Create(output, error));
+        root.Subcommands.Add(ImportCommand.Create(input, output, error));
         root.Subcommands.Add(ProbeCommand.Create(output, error));
         root.Subcommands.Add(ReplayCommand.Create(output, error));
         root.Subcommands.Add(CaptureToTranscriptCommand.Create(output, error));

@@ -21,15 +21,47 @@ internal sealed class StoreSelection : IDisposable
 
     private readonly List<IDisposable> _owned = [];
     private Action? _afterRun;
+    private Func<byte[]?> _readImage;
+    private Action<byte[]> _restoreImage;
 
-    private StoreSelection(ILicenseStore store, string kind, string location)
+    private StoreSelection(ITransferableLicenseStore store, string kind, string location, DeviceFingerprint device)
     {
         Store = store;
         Kind = kind;
         Location = location;
+        Device = device;
+        _readImage = () => LicenseStoreJson.Write(store.ReadContents());
+        _restoreImage = image =>
+        {
+            if (!LicenseStoreJson.TryRead(image, out LicenseStoreContents contents, out string error))
+            {
+                throw new LicenseStoreException(error);
+            }
+
+            store.ReplaceContents(contents);
+        };
     }
 
-    public ILicenseStore Store { get; }
+    public ITransferableLicenseStore Store { get; }
+
+    /// <summary>This device's fingerprint (what a HWID made here is bound to).</summary>
+    public DeviceFingerprint Device { get; }
+
+    /// <summary>The form of this store's raw image (what a wipe backs up and an import puts back byte for byte).</summary>
+    public LicenseStoreImageFormat ImageFormat { get; private set; } = LicenseStoreImageFormat.Json;
+
+    /// <summary>The flash geometry an image file is read with (the profile's, else the default).</summary>
+    public FlashGeometry Geometry { get; private set; } = DefaultFlashGeometry;
+
+    /// <summary>Where wipe backups go when no --backup is given: beside the store, else under the state directory.</summary>
+    public string BackupDirectory { get; private set; } = Path.Combine(Path.GetDirectoryName(DefaultFilePath())!, "backups");
+
+    /// <summary>The store's raw image: the file, both flash slots, the .reg of MSLicensing, or JSON for memory; null when there is nothing.</summary>
+    public byte[]? ReadImage() => _readImage();
+
+    /// <summary>Puts a raw image of this store's own <see cref="ImageFormat"/> back byte for byte.</summary>
+    /// <exception cref="LicenseStoreException">The image is not valid for this store.</exception>
+    public void RestoreImage(byte[] image) => _restoreImage(image);
 
     /// <summary>memory, registry, reg, flash or file.</summary>
     public string Kind { get; }
@@ -119,7 +151,7 @@ internal sealed class StoreSelection : IDisposable
         switch (kind.ToLowerInvariant())
         {
             case "memory" when path.Length == 0:
-                return new StoreSelection(new MemoryLicenseStore(), "memory", "process memory");
+                return new StoreSelection(new MemoryLicenseStore(), "memory", "process memory", fingerprint);
             case "registry" when path.Length == 0:
                 if (!OperatingSystem.IsWindows())
                 {
@@ -127,7 +159,7 @@ internal sealed class StoreSelection : IDisposable
                     return null;
                 }
 
-                return new StoreSelection(new RegistryLicenseStore(new WindowsRegistry(), fingerprint), "registry", @"HKLM\" + RegistryLicenseStore.RootKey);
+                return WindowsRegistryStore(fingerprint);
             case "reg" when path.Length > 0:
                 return RegFileStore(path, fingerprint);
             case "flash" when path.Length > 0:
@@ -144,14 +176,43 @@ internal sealed class StoreSelection : IDisposable
     {
         StoreBackend.File => FileStore(profile.Path!, fingerprint),
         StoreBackend.Flash => Flash(profile.Path!, profile.Geometry, profile.Offset, profile.Size, fingerprint),
-        _ when OperatingSystem.IsWindows() => new StoreSelection(new RegistryLicenseStore(new WindowsRegistry(), fingerprint), "registry", @"HKLM\" + RegistryLicenseStore.RootKey),
+        _ when OperatingSystem.IsWindows() => WindowsRegistryStore(fingerprint),
         _ => throw new ArgumentException($"the profile {profile.Id} keeps its store in the Windows registry; on this system use --store reg:FILE.reg"),
     };
 
     private static StoreSelection FileStore(string path, DeviceFingerprint fingerprint)
     {
         var store = new FileLicenseStore(path, fingerprint);
-        return new StoreSelection(store, "file", store.Path);
+        return new StoreSelection(store, "file", store.Path, fingerprint)
+        {
+            ImageFormat = LicenseStoreImageFormat.FileStore,
+            BackupDirectory = Path.Combine(Path.GetDirectoryName(store.Path)!, "backups"),
+            _readImage = store.ReadImage,
+            _restoreImage = image => store.RestoreImage(image),
+        };
+    }
+
+    [System.Runtime.Versioning.SupportedOSPlatform("windows")]
+    private static StoreSelection WindowsRegistryStore(DeviceFingerprint fingerprint)
+    {
+        var registry = new WindowsRegistry();
+        return new StoreSelection(new RegistryLicenseStore(registry, fingerprint), "registry", @"HKLM\" + RegistryLicenseStore.RootKey, fingerprint)
+        {
+            ImageFormat = LicenseStoreImageFormat.Reg,
+            // What "reg export HKLM\SOFTWARE\Microsoft\MSLicensing" writes; "reg import" takes it back as well.
+            _readImage = () => registry.KeyExists(RegistryLicenseStore.RootKey) ? RegFile.Encode(RegFile.Write(RegistryTree.Copy(registry, RegistryLicenseStore.RootKey), RegistryLicenseStore.RootKey)) : null,
+            _restoreImage = image => RegistryTree.Replace(registry, ReadRegImage(image), RegistryLicenseStore.RootKey),
+        };
+    }
+
+    private static MemoryRegistry ReadRegImage(byte[] image)
+    {
+        if (!LicenseStoreImage.TryReadReg(image, out _, out string error) || !RegFile.TryRead(RegFile.Decode(image), out MemoryRegistry hive, out error))
+        {
+            throw new LicenseStoreException($"Not a .reg of MSLicensing: {error}");
+        }
+
+        return hive;
     }
 
     private static StoreSelection Flash(string path, FlashGeometry geometry, long offset, long size, DeviceFingerprint fingerprint)
@@ -165,7 +226,14 @@ internal sealed class StoreSelection : IDisposable
 
         var device = new FileFlashDevice(full, geometry, offset + size);
         var store = new FlashLicenseStore(device, offset, size, fingerprint, exclusiveLock: () => StoreFileLock.Acquire(full + ".lock", TimeSpan.FromSeconds(10)));
-        var selection = new StoreSelection(store, "flash", $"{full} (0x{offset:x}+{size}, {geometry})");
+        var selection = new StoreSelection(store, "flash", $"{full} (0x{offset:x}+{size}, {geometry})", fingerprint)
+        {
+            ImageFormat = LicenseStoreImageFormat.FlashPartition,
+            Geometry = geometry,
+            BackupDirectory = Path.Combine(directory ?? ".", "backups"),
+            _readImage = store.ReadImage,
+            _restoreImage = image => store.RestoreImage(image),
+        };
         selection._owned.Add(device);
         return selection;
     }
@@ -175,7 +243,13 @@ internal sealed class StoreSelection : IDisposable
         string full = Path.GetFullPath(path);
         MemoryRegistry hive = File.Exists(full) ? RegFile.Read(RegFile.Decode(File.ReadAllBytes(full))) : new MemoryRegistry();
         string before = RegFile.Write(hive, RegistryLicenseStore.RootKey);
-        var selection = new StoreSelection(new RegistryLicenseStore(hive, fingerprint), "reg", full);
+        var selection = new StoreSelection(new RegistryLicenseStore(hive, fingerprint), "reg", full, fingerprint)
+        {
+            ImageFormat = LicenseStoreImageFormat.Reg,
+            BackupDirectory = Path.Combine(Path.GetDirectoryName(full)!, "backups"),
+            _readImage = () => hive.KeyExists(RegistryLicenseStore.RootKey) ? RegFile.Encode(RegFile.Write(hive, RegistryLicenseStore.RootKey)) : null,
+            _restoreImage = image => RegistryTree.Replace(hive, ReadRegImage(image), RegistryLicenseStore.RootKey),
+        };
         selection._afterRun = () =>
         {
             // Written back only when the exchange changed it (a failed exchange leaves the file as it was).

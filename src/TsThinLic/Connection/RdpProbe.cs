@@ -53,7 +53,7 @@ public sealed class RdpProbe
         long start = _time.GetTimestamp();
         LicenseStoreSnapshot stored = _store.Load();
         bool hardwareIdCreated = stored.HardwareId is null;
-        ClientHardwareId hardwareId = stored.HardwareId ?? CreateHardwareId();
+        ClientHardwareId hardwareId = stored.HardwareId ?? HardwareIdGenerator.Create(_options.PlatformId, _random);
         result.HardwareId = hardwareId;
         result.HardwareIdCreated = hardwareIdCreated;
         var identity = new ClientIdentity(hardwareId, _options.UserName, _options.MachineName);
@@ -131,13 +131,6 @@ public sealed class RdpProbe
         }
     }
 
-    private ClientHardwareId CreateHardwareId()
-    {
-        // DESIGN.md: 16 random bytes from the CSPRNG behind the PlatformId; never derived from a host name or MAC.
-        Span<byte> data = stackalloc byte[16];
-        _random.GetBytes(data);
-        return new ClientHardwareId(_options.PlatformId, data);
-    }
 
     /// <summary>One TCP connection: the sequence, the socket, the TLS session and the phase clock.</summary>
     private sealed class Attempt(RdpProbe owner, ProbeResult result, ClientIdentity identity, LicenseStoreSnapshot stored, IRandomSource random, CancellationToken token)

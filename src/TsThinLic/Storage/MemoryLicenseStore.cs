@@ -6,7 +6,7 @@ namespace TsThinLic.Storage;
 /// A store in process memory: for tests, for the QA replay, and for a device that must not keep anything.
 /// Thread-safe; every update is applied whole under one lock.
 /// </summary>
-public sealed class MemoryLicenseStore : ILicenseStore
+public sealed class MemoryLicenseStore : ITransferableLicenseStore
 {
     /// <summary>
     /// How many CALs a store keeps. A client needs one per license server product it meets; a hostile server that
@@ -16,6 +16,9 @@ public sealed class MemoryLicenseStore : ILicenseStore
 
     private readonly Lock _lock = new();
     private LicenseStoreSnapshot _current = LicenseStoreSnapshot.Empty;
+
+    // Process memory is never cloned onto another device: no fingerprint is made, but an imported one is kept.
+    private DeviceFingerprint? _fingerprint;
 
     public LicenseStoreSnapshot Load()
     {
@@ -31,6 +34,7 @@ public sealed class MemoryLicenseStore : ILicenseStore
         lock (_lock)
         {
             _current = LicenseStoreRules.Apply(_current, update, MaxLicenses);
+            _fingerprint = update.HardwareId is not null ? null : _fingerprint;
         }
     }
 
@@ -39,6 +43,25 @@ public sealed class MemoryLicenseStore : ILicenseStore
         lock (_lock)
         {
             _current = new LicenseStoreSnapshot(licensesOnly ? _current.HardwareId : null, []);
+            _fingerprint = _current.HardwareId is null ? null : _fingerprint;
+        }
+    }
+
+    public LicenseStoreContents ReadContents()
+    {
+        lock (_lock)
+        {
+            return new LicenseStoreContents(_current.HardwareId, _current.HardwareId is null ? null : _fingerprint, _current.Licenses);
+        }
+    }
+
+    public void ReplaceContents(LicenseStoreContents contents)
+    {
+        ArgumentNullException.ThrowIfNull(contents);
+        lock (_lock)
+        {
+            _current = new LicenseStoreSnapshot(contents.HardwareId, contents.Licenses);
+            _fingerprint = contents.Fingerprint;
         }
     }
 }

@@ -46,7 +46,7 @@ public sealed class PipeLicensingDriver
 
         LicenseStoreSnapshot stored = _store.Load();
         bool hardwareIdCreated = stored.HardwareId is null;
-        ClientHardwareId hardwareId = stored.HardwareId ?? CreateHardwareId();
+        ClientHardwareId hardwareId = stored.HardwareId ?? HardwareIdGenerator.Create(_options.PlatformId, _random);
         string fingerprint = Fingerprint(hardwareId);
         Log.ExchangeStarting(_logger, fingerprint, hardwareIdCreated ? "new" : "stored", stored.Licenses.Count);
 
@@ -183,13 +183,6 @@ public sealed class PipeLicensingDriver
         return finish(outcome, null, license);
     }
 
-    private ClientHardwareId CreateHardwareId()
-    {
-        // DESIGN.md: 16 random bytes from the CSPRNG behind the PlatformId; never derived from a host name or MAC.
-        Span<byte> data = stackalloc byte[16];
-        _random.GetBytes(data);
-        return new ClientHardwareId(_options.PlatformId, data);
-    }
 
     private void Record(List<LicensingPduRecord> pdus, LicensingPduDirection direction, LicensingMessageType? type, byte[] bytes)
     {

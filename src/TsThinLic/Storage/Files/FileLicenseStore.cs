@@ -11,7 +11,7 @@ namespace TsThinLic.Storage.Files;
 /// <c>PATH</c> and <c>PATH.prev</c>, so a power cut at any step leaves the old snapshot or the new one. Writers in
 /// different processes exclude each other with a lock on <c>PATH.lock</c>.
 /// </summary>
-public sealed class FileLicenseStore : IVerifiableLicenseStore
+public sealed class FileLicenseStore : IVerifiableLicenseStore, ITransferableLicenseStore
 {
     private readonly IStoreFileSystem _files;
     private readonly DeviceFingerprint? _deviceFingerprint;
@@ -96,6 +96,96 @@ public sealed class FileLicenseStore : IVerifiableLicenseStore
         }
     }
 
+    public LicenseStoreContents ReadContents()
+    {
+        lock (_lock)
+        {
+            return LicenseStoreContents.From(ReadCurrent(log: false).Raw);
+        }
+    }
+
+    public void ReplaceContents(LicenseStoreContents contents)
+    {
+        ArgumentNullException.ThrowIfNull(contents);
+        lock (_lock)
+        {
+            _files.CreateDirectory(Directory);
+            using IDisposable exclusive = _files.Lock(LockPath);
+            Commit(ReadCurrent(log: true), contents.ToStoreContent());
+        }
+    }
+
+    /// <summary>
+    /// The store file a backup keeps: the generation in use, byte for byte, or the main file when no generation is
+    /// valid (a corrupt store is still worth keeping for the record); null when there is no file at all.
+    /// </summary>
+    public byte[]? ReadImage()
+    {
+        lock (_lock)
+        {
+            CurrentState current = ReadCurrent(log: false);
+            return _files.ReadAll(current.From?.File ?? Path) ?? _files.ReadAll(PreviousPath);
+        }
+    }
+
+    /// <summary>
+    /// Puts a store file image (from <see cref="ReadImage"/>) back byte for byte. The image is checked first; it is
+    /// written beside the store, synced, and renamed over it, then the previous generation is removed so that the
+    /// restored sequence number counts: a cut before that removal leaves the pre-restore state, after it the restored one.
+    /// </summary>
+    /// <exception cref="LicenseStoreException">The image is not a valid store file.</exception>
+    public void RestoreImage(ReadOnlySpan<byte> image)
+    {
+        if (!TryReadImage(image, out _, out string reason))
+        {
+            throw new LicenseStoreException($"Not a store file image: {reason}");
+        }
+
+        byte[] bytes = image.ToArray();
+        lock (_lock)
+        {
+            _files.CreateDirectory(Directory);
+            using IDisposable exclusive = _files.Lock(LockPath);
+            _files.WriteDurably(TemporaryPath, bytes);
+            if (_files.ReadAll(Path) is not null)
+            {
+                _files.Rename(Path, PreviousPath);
+            }
+
+            _files.Rename(TemporaryPath, Path);
+            _files.SyncDirectory(Directory);
+            _files.Delete(PreviousPath);
+            _files.SyncDirectory(Directory);
+            StoreLog.Committed(_logger, Name, 0, bytes.Length, Path + " (restored image)");
+        }
+    }
+
+    /// <summary>Reads a store file image (one generation) without a store; false with the field and offset that failed.</summary>
+    public static bool TryReadImage(ReadOnlySpan<byte> image, out LicenseStoreContents contents, out string reason)
+    {
+        contents = LicenseStoreContents.Empty;
+        EnvelopeState state = StoreEnvelope.TryRead(image, 1, out _, out byte[] payload, out reason);
+        if (state != EnvelopeState.Valid)
+        {
+            reason = state == EnvelopeState.Blank ? "envelope: blank" : reason;
+            return false;
+        }
+
+        if (image.Length != StoreEnvelope.TotalLength(payload.Length, 1))
+        {
+            reason = $"envelope: {image.Length - StoreEnvelope.TotalLength(payload.Length, 1)} bytes after the commit marker";
+            return false;
+        }
+
+        if (!StorePayload.TryDecode(payload, out StoreContent content, out reason))
+        {
+            return false;
+        }
+
+        contents = LicenseStoreContents.From(content);
+        return true;
+    }
+
     public StoreVerification Verify()
     {
         lock (_lock)
@@ -168,7 +258,7 @@ public sealed class FileLicenseStore : IVerifiableLicenseStore
 
         if (newest is null)
         {
-            return new CurrentState(null, 0, StoreContent.Empty, false);
+            return new CurrentState(null, 0, StoreContent.Empty, StoreContent.Empty, false);
         }
 
         StoreContent content = newest.Content!.ForDevice(_deviceFingerprint, out bool clone);
@@ -182,7 +272,7 @@ public sealed class FileLicenseStore : IVerifiableLicenseStore
             StoreLog.Loaded(_logger, Name, newest.Sequence, content.Licenses.Count);
         }
 
-        return new CurrentState(newest, newest.Sequence, content, clone);
+        return new CurrentState(newest, newest.Sequence, content, newest.Content, clone);
     }
 
     private Generation Read(string file)
@@ -220,5 +310,5 @@ public sealed class FileLicenseStore : IVerifiableLicenseStore
 
     private sealed record Generation(string File, EnvelopeState State, uint Sequence, StoreContent? Content, string Reason);
 
-    private sealed record CurrentState(Generation? From, uint Sequence, StoreContent Content, bool CloneDetected);
+    private sealed record CurrentState(Generation? From, uint Sequence, StoreContent Content, StoreContent Raw, bool CloneDetected);
 }

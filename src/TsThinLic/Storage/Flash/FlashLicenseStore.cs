@@ -10,7 +10,7 @@ namespace TsThinLic.Storage.Flash;
 /// wins, so a power cut at any point leaves the old snapshot or the new one. A slot that fails its checks is ignored
 /// (logged at Warning, reported by <see cref="Verify"/>).
 /// </summary>
-public sealed class FlashLicenseStore : IVerifiableLicenseStore
+public sealed class FlashLicenseStore : IVerifiableLicenseStore, ITransferableLicenseStore
 {
     private readonly IFlashDevice _device;
     private readonly long _offset;
@@ -103,6 +103,134 @@ public sealed class FlashLicenseStore : IVerifiableLicenseStore
 
             StoreLog.Wiped(_logger, Name, licensesOnly ? "licenses" : "everything");
         }
+    }
+
+    public LicenseStoreContents ReadContents()
+    {
+        lock (_lock)
+        {
+            return LicenseStoreContents.From(ReadCurrent(log: false).Raw);
+        }
+    }
+
+    public void ReplaceContents(LicenseStoreContents contents)
+    {
+        ArgumentNullException.ThrowIfNull(contents);
+        lock (_lock)
+        {
+            using IDisposable? exclusive = _exclusiveLock?.Invoke();
+            // The usual A/B commit: the new contents go to the slot not in use, so a cut leaves the old ones.
+            Commit(ReadCurrent(log: true), contents.ToStoreContent());
+        }
+    }
+
+    /// <summary>The partition as a backup keeps it: both slots, raw, exactly as on the medium.</summary>
+    public byte[] ReadImage()
+    {
+        lock (_lock)
+        {
+            byte[] image = new byte[2 * SlotLength];
+            _device.Read(_offset, image);
+            return image;
+        }
+    }
+
+    /// <summary>
+    /// Puts a partition image (from <see cref="ReadImage"/>) back byte for byte, power-cut safe: at every point the
+    /// store loads either what it held before or what the image holds. The image's newest slot is written first (into
+    /// the slot not in use; when that is the image's own slot's partner, a copy goes there first and the real slot
+    /// follows), the image's older slot last.
+    /// </summary>
+    /// <exception cref="LicenseStoreException">The image is not a partition of this size, or holds no valid snapshot.</exception>
+    public void RestoreImage(ReadOnlySpan<byte> image)
+    {
+        if (image.Length != 2 * SlotLength)
+        {
+            throw new LicenseStoreException($"A partition image of {image.Length} bytes does not fit this store's 2 x {SlotLength}-byte slots.");
+        }
+
+        if (!TryReadImage(image, _device.Geometry, out _, out string reason))
+        {
+            throw new LicenseStoreException($"Not a partition image: {reason}");
+        }
+
+        byte[] bytes = image.ToArray();
+        lock (_lock)
+        {
+            using IDisposable? exclusive = _exclusiveLock?.Invoke();
+            int imageNewest = NewestSlotOf(bytes);
+            CurrentState current = ReadCurrent(log: true);
+            ReadOnlySpan<byte> newest = bytes.AsSpan((int)(imageNewest * SlotLength), (int)SlotLength);
+            if (current.Slot == imageNewest)
+            {
+                // The image's slot is the one in use now: park a copy of its snapshot in the other slot first.
+                WriteSlotRaw(1 - imageNewest, newest);
+            }
+
+            WriteSlotRaw(imageNewest, newest);
+            WriteSlotRaw(1 - imageNewest, bytes.AsSpan((int)((1 - imageNewest) * SlotLength), (int)SlotLength));
+            StoreLog.Committed(_logger, Name, 0, bytes.Length, "both slots (restored image)");
+        }
+    }
+
+    private int NewestSlotOf(byte[] image)
+    {
+        FlashGeometry geometry = _device.Geometry;
+        int? newest = null;
+        uint newestSequence = 0;
+        for (int slot = 0; slot < 2; slot++)
+        {
+            ReadOnlySpan<byte> region = image.AsSpan((int)(slot * SlotLength), (int)SlotLength);
+            if (StoreEnvelope.TryRead(region, geometry.ProgramUnit, out uint sequence, out byte[] payload, out _, geometry.EraseValue) == EnvelopeState.Valid
+                && StorePayload.TryDecode(payload, out _, out _)
+                && (newest is null || StoreEnvelope.IsNewer(sequence, newestSequence)))
+            {
+                newest = slot;
+                newestSequence = sequence;
+            }
+        }
+
+        return newest ?? throw new LicenseStoreException("The partition image holds no valid slot.");
+    }
+
+    private void WriteSlotRaw(int slot, ReadOnlySpan<byte> content)
+    {
+        FlashGeometry geometry = _device.Geometry;
+        EraseSlot(slot);
+        // Only up to the last programmed byte: erased cells are already what the image holds.
+        int used = content.LastIndexOfAnyExcept(geometry.EraseValue) + 1;
+        if (used > 0)
+        {
+            _device.Program(SlotOffset(slot), content[..StoreEnvelope.AlignUp(used, geometry.ProgramUnit)]);
+        }
+    }
+
+    /// <summary>
+    /// Reads a partition image (from <see cref="ReadImage"/>) without a device: what a store on it would hold. False,
+    /// with the slot, field and offset, when neither slot holds a valid snapshot.
+    /// </summary>
+    public static bool TryReadImage(ReadOnlySpan<byte> image, FlashGeometry geometry, out LicenseStoreContents contents, out string reason)
+    {
+        contents = LicenseStoreContents.Empty;
+        if (image.Length == 0 || image.Length % (2L * geometry.EraseUnit) != 0)
+        {
+            reason = $"a partition image of {image.Length} bytes is not two slots of whole {geometry.EraseUnit}-byte erase units";
+            return false;
+        }
+
+        var flash = new EmulatedFlash(geometry, image.Length);
+        flash.Load(image);
+        var store = new FlashLicenseStore(flash, 0, image.Length);
+        StoreVerification verification = store.Verify();
+        if (!verification.Findings.Any(f => f.Kind == StoreFindingKind.Valid))
+        {
+            reason = string.Join("; ", verification.Findings.Select(f => $"{f.Record}: {f.Detail}"));
+            return false;
+        }
+
+        contents = store.ReadContents();
+        reason = string.Empty;
+        return true;
     }
 
     public StoreVerification Verify()
@@ -209,7 +337,7 @@ public sealed class FlashLicenseStore : IVerifiableLicenseStore
         if (newest is not { } n)
         {
             // A sequence that continues past any torn slot is not needed: a torn slot is never valid.
-            return new CurrentState(null, 0, StoreContent.Empty, false);
+            return new CurrentState(null, 0, StoreContent.Empty, StoreContent.Empty, false);
         }
 
         StoreContent content = slots[n].Content!.ForDevice(_deviceFingerprint, out bool clone);
@@ -223,7 +351,7 @@ public sealed class FlashLicenseStore : IVerifiableLicenseStore
             StoreLog.Loaded(_logger, Name, slots[n].Sequence, content.Licenses.Count);
         }
 
-        return new CurrentState(n, slots[n].Sequence, content, clone);
+        return new CurrentState(n, slots[n].Sequence, content, slots[n].Content!, clone);
     }
 
     private SlotState ReadSlot(int slot)
@@ -246,5 +374,5 @@ public sealed class FlashLicenseStore : IVerifiableLicenseStore
 
     private sealed record SlotState(EnvelopeState State, uint Sequence, StoreContent? Content, string Reason);
 
-    private sealed record CurrentState(int? Slot, uint Sequence, StoreContent Content, bool CloneDetected);
+    private sealed record CurrentState(int? Slot, uint Sequence, StoreContent Content, StoreContent Raw, bool CloneDetected);
 }

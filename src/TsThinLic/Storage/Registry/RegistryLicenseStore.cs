@@ -19,7 +19,7 @@ namespace TsThinLic.Storage.Registry;
 /// update is in flight the new entry also names the entries it replaces (<c>Supersedes</c>), so that an upgrade takes
 /// effect whole at the moment its <c>ClientLicense</c> is written, even if deleting the old entry never happens.
 /// </summary>
-public sealed class RegistryLicenseStore : IVerifiableLicenseStore
+public sealed class RegistryLicenseStore : IVerifiableLicenseStore, ITransferableLicenseStore
 {
     public const string RootKey = @"SOFTWARE\Microsoft\MSLicensing";
     public const string HardwareIdKey = RootKey + @"\HardwareID";
@@ -114,6 +114,47 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore
         }
     }
 
+    public LicenseStoreContents ReadContents()
+    {
+        lock (_lock)
+        {
+            return Guard("read", () => LicenseStoreContents.From(Read(log: false).Raw));
+        }
+    }
+
+    /// <summary>
+    /// Replaces the contents. The registry has no transactions: the order is the wipe's (CALs, then the HWID record)
+    /// followed by Save's (HWID record, then each entry with ClientLicense last), so a cut leaves a subset of the old
+    /// or the new CALs with their own HWID, never CALs beside a HWID they were not issued to.
+    /// </summary>
+    public void ReplaceContents(LicenseStoreContents contents)
+    {
+        ArgumentNullException.ThrowIfNull(contents);
+        lock (_lock)
+        {
+            Guard("write", () =>
+            {
+                _registry.DeleteKeyTree(StoreKey);
+                _registry.DeleteKeyTree(HardwareIdKey);
+                if (contents.HardwareId is { } hardwareId)
+                {
+                    _registry.SetValue(HardwareIdKey, ClientHwidValue, RegistryValue.Binary(hardwareId.ToArray()));
+                    if (contents.Fingerprint is { } fingerprint)
+                    {
+                        _registry.SetValue(HardwareIdKey, DeviceFingerprintValue, RegistryValue.Binary(fingerprint.ToArray()));
+                    }
+                }
+
+                for (int i = 0; i < contents.Licenses.Count; i++)
+                {
+                    WriteEntry(EntryPrefix + i.ToString("D3", CultureInfo.InvariantCulture), contents.Licenses[i], []);
+                }
+
+                return 0;
+            });
+        }
+    }
+
     public StoreVerification Verify()
     {
         lock (_lock)
@@ -201,21 +242,8 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore
         if (added is not null)
         {
             written = FreeEntryName(state.EntryNames, state.Superseded);
-            string key = StoreKey + "\\" + written;
             string[] replaced = state.Entries.Where(e => e.License.Key == added.Key || e.License.Key == supersedes).Select(e => e.Name).ToArray();
-            _registry.SetValue(key, LicenseScopeValue, RegistryValue.Binary(WireStrings.EncodeAnsiZ(added.Key.Scope)));
-            _registry.SetValue(key, CompanyNameValue, RegistryValue.Binary(WireStrings.EncodeUnicodeZ(added.Key.CompanyName)));
-            _registry.SetValue(key, ProductIdValue, RegistryValue.Binary(WireStrings.EncodeUnicodeZ(added.Key.ProductId)));
-            _registry.SetValue(key, LicenseVersionValue, RegistryValue.DWord(added.Key.Version));
-            _registry.SetValue(key, StoredAtValue, RegistryValue.QWord(unchecked((ulong)added.StoredAt.ToUnixTimeMilliseconds())));
-            if (replaced.Length > 0)
-            {
-                _registry.SetValue(key, SupersedesValue, RegistryValue.String(string.Join(';', replaced)));
-            }
-
-            // ClientLicense last: an entry without it is incomplete, so a cut above leaves no half CAL; once it is
-            // written the entries it supersedes no longer count, whether or not their deletion below happens.
-            _registry.SetValue(key, ClientLicenseValue, RegistryValue.Binary(added.LicenseInfo.Span));
+            WriteEntry(written, added, replaced);
         }
 
         // 3. Delete every entry the next content does not keep: the replaced and superseded CALs, duplicates left by
@@ -251,6 +279,24 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore
                 _registry.DeleteValue(StoreKey + "\\" + name, SupersedesValue);
             }
         }
+    }
+
+    private void WriteEntry(string name, StoredLicense license, IReadOnlyList<string> replaced)
+    {
+        string key = StoreKey + "\\" + name;
+        _registry.SetValue(key, LicenseScopeValue, RegistryValue.Binary(WireStrings.EncodeAnsiZ(license.Key.Scope)));
+        _registry.SetValue(key, CompanyNameValue, RegistryValue.Binary(WireStrings.EncodeUnicodeZ(license.Key.CompanyName)));
+        _registry.SetValue(key, ProductIdValue, RegistryValue.Binary(WireStrings.EncodeUnicodeZ(license.Key.ProductId)));
+        _registry.SetValue(key, LicenseVersionValue, RegistryValue.DWord(license.Key.Version));
+        _registry.SetValue(key, StoredAtValue, RegistryValue.QWord(unchecked((ulong)license.StoredAt.ToUnixTimeMilliseconds())));
+        if (replaced.Count > 0)
+        {
+            _registry.SetValue(key, SupersedesValue, RegistryValue.String(string.Join(';', replaced)));
+        }
+
+        // ClientLicense last: an entry without it is incomplete, so a cut above leaves no half CAL; once it is
+        // written the entries it supersedes no longer count, whether or not their deletion happens.
+        _registry.SetValue(key, ClientLicenseValue, RegistryValue.Binary(license.LicenseInfo.Span));
     }
 
     private static string FreeEntryName(IReadOnlyList<string> used, IReadOnlySet<string> referenced)

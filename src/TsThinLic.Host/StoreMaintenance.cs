@@ -1,0 +1,160 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using TsThinLic.Cal;
+using TsThinLic.Crypto;
+using TsThinLic.Diagnostics;
+using TsThinLic.Pdu;
+using TsThinLic.Storage;
+using TsThinLic.Storage.Files;
+
+namespace TsThinLic.Host;
+
+/// <summary>A backup written before a store was changed: where, how big, in which form, and whether import can restore it.</summary>
+internal sealed record StoreBackup(string Path, int Length, LicenseStoreImageFormat Format, bool Restorable, string Note);
+
+/// <summary>
+/// What the commands that change a store (wipe, hwid --regenerate, import) share: the question before anything is
+/// touched, the backup written and read back before anything is touched, and the words for what a store holds.
+/// </summary>
+internal static class StoreMaintenance
+{
+    /// <summary>The clock that names backups; tests replace it.</summary>
+    internal static TimeProvider Clock { get; set; } = TimeProvider.System;
+
+    public static Option<bool> YesOption() => new("--yes", "-y") { Description = "Do not ask for confirmation." };
+
+    public static Option<bool> DryRunOption() => new("--dry-run") { Description = "Say what would be done; change nothing and write no backup." };
+
+    public static Option<string?> BackupOption() => new("--backup") { Description = "Write the backup to FILE (default: a timestamped file in a backups directory beside the store)." };
+
+    public static Option<bool> NoBackupOption() => new("--no-backup") { Description = "Do not write a backup first." };
+
+    /// <summary>A HWID as logs and output name it: its short hash, never the value.</summary>
+    public static string HashOf(ClientHardwareId? hardwareId) => hardwareId is { } id ? HardwareIdFingerprint.Compute(id.ToArray()) : "none";
+
+    /// <summary>Asks on <paramref name="error"/> (stdout stays clean for --json) and reads one line; only y or yes agrees.</summary>
+    public static bool Confirm(TextReader input, TextWriter error, string question)
+    {
+        error.Write($"{question} [y/N] ");
+        error.Flush();
+        string? answer = input.ReadLine();
+        error.WriteLine();
+        return answer is not null && (answer.Trim().Equals("y", StringComparison.OrdinalIgnoreCase) || answer.Trim().Equals("yes", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>
+    /// Writes the store's raw image (the store file, both flash slots, the .reg of MSLicensing; JSON for memory) to
+    /// <paramref name="path"/> or a timestamped file, durably, then reads it back and checks it is byte-identical and
+    /// says whether it can be imported. Null with nothing written when the medium holds nothing.
+    /// </summary>
+    public static bool TryWriteBackup(StoreSelection store, string? path, ILogger logger, out StoreBackup? backup, out string error)
+    {
+        backup = null;
+        error = string.Empty;
+        byte[]? image;
+        try
+        {
+            image = store.ReadImage();
+        }
+        catch (Exception exception) when (exception is LicenseStoreException or IOException or UnauthorizedAccessException)
+        {
+            error = $"the store {store.Location} cannot be read for a backup: {exception.Message}";
+            return false;
+        }
+
+        if (image is null || image.Length == 0 || (store.ImageFormat == LicenseStoreImageFormat.FlashPartition && !image.AsSpan().ContainsAnyExcept(store.Geometry.EraseValue)))
+        {
+            return true;
+        }
+
+        string extension = store.ImageFormat switch
+        {
+            LicenseStoreImageFormat.Reg => ".reg",
+            LicenseStoreImageFormat.FileStore => ".store",
+            LicenseStoreImageFormat.FlashPartition => ".bin",
+            _ => ".json",
+        };
+        string target = Path.GetFullPath(path ?? Path.Combine(store.BackupDirectory, $"tsthinlic-{store.Kind}-{Clock.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}{extension}"));
+        try
+        {
+            if (File.Exists(target))
+            {
+                error = $"the backup file {target} exists already; nothing was changed";
+                return false;
+            }
+
+            DurableFile.Write(target, image);
+            byte[] written = File.ReadAllBytes(target);
+            if (!written.AsSpan().SequenceEqual(image))
+            {
+                error = $"the backup {target} did not read back as written; nothing was changed";
+                return false;
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or LicenseStoreException)
+        {
+            error = $"the backup {target} could not be written ({exception.Message}); nothing was changed";
+            return false;
+        }
+
+        bool restorable = LicenseStoreImage.TryRead(image, store.Geometry, out _, out _, out string reason);
+        backup = new StoreBackup(target, image.Length, store.ImageFormat, restorable, restorable ? $"restore with: tsthinlic import {target}" : $"kept for the record; it cannot be imported ({reason})");
+        HostLog.BackupWritten(logger, store.Location, target, image.Length, store.ImageFormat.ToString());
+        return true;
+    }
+
+    public static void DescribeBackup(IFieldWriter writer, StoreBackup? backup)
+    {
+        if (backup is null)
+        {
+            writer.WriteString("backup", string.Empty);
+            return;
+        }
+
+        writer.StartObject("backup");
+        writer.WriteString("path", backup.Path);
+        writer.WriteNumber("length", backup.Length);
+        writer.WriteString("format", backup.Format.ToString());
+        writer.WriteBoolean("restorable", backup.Restorable);
+        writer.WriteString("note", backup.Note);
+        writer.EndObject();
+    }
+
+    /// <summary>What a store holds, in a field engineer's words: the HWID's hash and whose it is, and each CAL in short.</summary>
+    public static void DescribeContents(IFieldWriter writer, string name, LicenseStoreContents contents, DeviceFingerprint device)
+    {
+        writer.StartObject(name);
+        writer.WriteString("hwid", HashOf(contents.HardwareId));
+        writer.WriteString("hwidMadeOn", contents.HardwareId is null ? string.Empty : contents.Fingerprint is null ? "unknown" : contents.IsCloneOn(device) ? "another device" : "this device");
+        writer.StartArray("licenses");
+        foreach (StoredLicense license in contents.Licenses)
+        {
+            writer.StartObjectElement();
+            writer.WriteString("storeKey", license.Key.ToString());
+            if (ClientAccessLicense.TryDecode(license.LicenseInfo.Span, out ClientAccessLicense? cal, out _))
+            {
+                writer.WriteString("licenseId", cal.LicenseId ?? string.Empty);
+                writer.WriteBoolean("temporary", cal.IsTemporary);
+                writer.WriteString("expiresOn", cal.Leaf.NotAfter?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? string.Empty);
+            }
+            else
+            {
+                writer.WriteString("licenseId", "(not a decodable CAL)");
+            }
+
+            writer.WriteNumber("length", license.LicenseInfo.Length);
+            writer.EndObject();
+        }
+
+        writer.EndArray();
+        writer.EndObject();
+    }
+
+    /// <summary>Whether the medium holds anything a wipe would remove (CALs, a HWID, or records that failed their checks).</summary>
+    public static bool HoldsAnything(StoreSelection store, LicenseStoreContents contents)
+        => !contents.IsEmpty
+        || (store.Store is IVerifiableLicenseStore verifiable
+            && verifiable.Verify().Findings.Any(f => f.Kind is StoreFindingKind.Corrupt or StoreFindingKind.Superseded or StoreFindingKind.Valid or StoreFindingKind.Clone
+                && !f.Record.Contains(" ACL", StringComparison.Ordinal) && f.Record != "Unified Write Filter"));
+}
