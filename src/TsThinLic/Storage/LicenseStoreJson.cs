@@ -89,6 +89,12 @@ public static class LicenseStoreJson
             error = $"not JSON: line {exception.LineNumber + 1}, byte {exception.BytePositionInLine + 1}: {exception.Message}";
             return false;
         }
+        catch (InvalidOperationException exception)
+        {
+            // The parser checks structure, not the UTF-8 inside strings: that fails when a string is read.
+            error = $"a string is not valid UTF-8: {exception.Message}";
+            return false;
+        }
     }
 
     private static bool TryRead(JsonElement root, out LicenseStoreContents contents, out string error)
