@@ -12,4 +12,14 @@ internal static class HostRunner
         int exitCode = await HostApp.RunAsync(args, output, error);
         return (exitCode, output.ToString(), error.ToString());
     }
+
+    /// <summary>Runs a command that may ask for confirmation, answering with <paramref name="input"/>.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunWithInputAsync(string input, params string[] args)
+    {
+        using var reader = new StringReader(input);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int exitCode = await HostApp.RunAsync(args, reader, output, error);
+        return (exitCode, output.ToString(), error.ToString());
+    }
 }
