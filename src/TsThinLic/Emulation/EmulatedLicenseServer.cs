@@ -33,6 +33,7 @@ public sealed class EmulatedLicenseServer
     private LicensingSessionKeys? _keys;
     private byte[]? _challenge;
     private bool _presentedLicense;
+    private ReadOnlyMemory<byte>? _poolLicense;
     private bool _finished;
 
     public EmulatedLicenseServer(IRandomSource random, EmulatedServerScript? script = null, EmulatedLicenseServerOptions? options = null)
@@ -41,6 +42,19 @@ public sealed class EmulatedLicenseServer
         _random = random;
         _script = script;
         _options = options ?? new EmulatedLicenseServerOptions();
+        if (_options.LicensePool is not null)
+        {
+            if (script is not null)
+            {
+                throw new ArgumentException("A license pool answers in the automatic mode only: pass no script.", nameof(script));
+            }
+
+            if (_options.LicenseFactory is not null || _options.UpgradePresentedLicenses)
+            {
+                throw new ArgumentException("With a license pool the pool decides what to issue: set neither LicenseFactory nor UpgradePresentedLicenses.", nameof(options));
+            }
+        }
+
         _key = EmulatorKeys.Proprietary2048;
         _certificate = EmulatorKeys.CreateProprietaryCertificate(_key);
     }
@@ -208,6 +222,21 @@ public sealed class EmulatedLicenseServer
             case ClientNewLicenseRequest:
                 Send(EmulatedServerAction.PlatformChallenge, output);
                 break;
+            case ClientLicenseInfo when _options.LicensePool is { } pool:
+                // [MS-RDPELE 3.2.5.3]: a CAL that needs an upgrade goes through the challenge; any other is accepted.
+                if (pool.WantsUpgrade(ClientHardwareId!.Value, PresentedLicense!.Value.Span))
+                {
+                    Send(EmulatedServerAction.PlatformChallenge, output);
+                    break;
+                }
+
+                Send(EmulatedServerAction.ValidClient, output);
+                _finished = true;
+                break;
+            case ClientPlatformChallengeResponse when _options.LicensePool is { } pool:
+                AnswerFromPool(pool, output);
+                _finished = true;
+                break;
             case ClientLicenseInfo when _options.UpgradePresentedLicenses:
                 Send(EmulatedServerAction.PlatformChallenge, output);
                 break;
@@ -224,6 +253,37 @@ public sealed class EmulatedLicenseServer
                 break;
         }
     }
+
+    // [MS-RDPELE 3.2.5.5], the license server reachable: a new license (case 6, temporary on a first connection), an
+    // upgraded one (case 5), the old one handed back (case 4), or ERR_INVALID_CLIENT past the grace period (case 3).
+    private void AnswerFromPool(EmulatedLicensePool pool, IBufferWriter<byte> output)
+    {
+        ClientHardwareId hardwareId = ClientHardwareId!.Value;
+        if (!_presentedLicense)
+        {
+            _poolLicense = MintLicense(Context(upgrade: false), pool.IssueFirst(hardwareId));
+            Send(EmulatedServerAction.NewLicense, output);
+            return;
+        }
+
+        EmulatedPoolDecision decision = pool.Upgrade(hardwareId, PresentedLicense!.Value.Span);
+        switch (decision.Answer)
+        {
+            case EmulatedPoolAnswer.Issue:
+                _poolLicense = MintLicense(Context(upgrade: true), decision.License!);
+                Send(EmulatedServerAction.UpgradeLicense, output);
+                break;
+            case EmulatedPoolAnswer.ReturnPresented:
+                _poolLicense = PresentedLicense;
+                Send(EmulatedServerAction.UpgradeLicense, output);
+                break;
+            default:
+                Send(EmulatedServerAction.ErrorAlert(LicensingErrorCode.InvalidClient, LicensingStateTransition.TotalAbort), output);
+                break;
+        }
+    }
+
+    private EmulatedLicenseContext Context(bool upgrade) => new(ClientHardwareId, ClientNames?.UserName, ClientNames?.MachineName, PresentedLicense, upgrade);
 
     private void Send(EmulatedServerAction action, IBufferWriter<byte> output)
     {
@@ -261,6 +321,7 @@ public sealed class EmulatedLicenseServer
         _random.GetBytes(_serverRandom);
         _keys = null;
         _presentedLicense = false;
+        _poolLicense = null;
         return new ServerLicenseRequest(
             Preamble(LicensingMessageType.LicenseRequest),
             Header(),
@@ -304,8 +365,8 @@ public sealed class EmulatedLicenseServer
             return null;
         }
 
-        var context = new EmulatedLicenseContext(ClientHardwareId, ClientNames?.UserName, ClientNames?.MachineName, PresentedLicense, upgrade);
-        ReadOnlyMemory<byte> license = _options.LicenseFactory?.Invoke(context) ?? MintLicense(context);
+        EmulatedLicenseContext context = Context(upgrade);
+        ReadOnlyMemory<byte> license = _poolLicense ?? _options.LicenseFactory?.Invoke(context) ?? MintLicense(context);
         var info = new NewLicenseInfo(_options.ProductVersion, _options.Scopes[0], _options.CompanyName, _options.ProductId, license);
         byte[] plaintext = info.ToArray();
         byte[] encrypted = new byte[plaintext.Length];
@@ -330,6 +391,18 @@ public sealed class EmulatedLicenseServer
     {
         DateTimeOffset now = _options.Time.GetUtcNow();
         now = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, now.Second, TimeSpan.Zero);
+        Span<byte> days = stackalloc byte[1];
+        _random.GetBytes(days);
+        bool temporary = !context.Upgrade;
+        return MintLicense(context, temporary, now, now.AddDays(temporary ? 90 : 52 + days[0] % 38), ++_serial);
+    }
+
+    // The pool's CAL: its kind, dates and serial number are the pool's books, so the CAL says what the pool counts.
+    private byte[] MintLicense(EmulatedLicenseContext context, EmulatedPoolLicense license)
+        => MintLicense(context, license.Temporary, license.NotBefore, license.NotAfter, license.SerialNumber);
+
+    private byte[] MintLicense(EmulatedLicenseContext context, bool temporary, DateTimeOffset notBefore, DateTimeOffset notAfter, ulong serialNumber)
+    {
         (string machine, string user) = (context.MachineName ?? "?", context.UserName ?? "?");
         if (context.PresentedLicense is { } presented && Cal.ClientAccessLicense.TryDecode(presented.Span, out Cal.ClientAccessLicense? cal, out _))
         {
@@ -337,12 +410,9 @@ public sealed class EmulatedLicenseServer
             user = context.UserName ?? cal.IssuedToUser ?? user;
         }
 
-        Span<byte> days = stackalloc byte[1];
-        _random.GetBytes(days);
-        bool temporary = !context.Upgrade;
         ushort major = (ushort)(_options.ProductVersion >> 16);
         ushort minor = (ushort)_options.ProductVersion;
-        _minter ??= new CalMinter(_key, EmulatorKeys.Rsa512.PublicKey, _options.ServerName, _options.ServerId, _options.Scopes[0], now.AddYears(-1));
+        _minter ??= new CalMinter(_key, EmulatorKeys.Rsa512.PublicKey, _options.ServerName, _options.ServerId, _options.Scopes[0], notBefore.AddYears(-1));
         return _minter.Mint(new CalMintRequest
         {
             HardwareId = context.HardwareId ?? default,
@@ -353,9 +423,9 @@ public sealed class EmulatedLicenseServer
             MajorVersion = major,
             MinorVersion = minor,
             Temporary = temporary,
-            NotBefore = now,
-            NotAfter = now.AddDays(temporary ? 90 : 52 + days[0] % 38),
-            SerialNumber = ++_serial,
+            NotBefore = notBefore,
+            NotAfter = notAfter,
+            SerialNumber = serialNumber,
         });
     }
 

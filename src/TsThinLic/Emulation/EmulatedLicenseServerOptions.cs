@@ -36,7 +36,17 @@ public sealed class EmulatedLicenseServerOptions
     /// </summary>
     public Func<EmulatedLicenseContext, ReadOnlyMemory<byte>>? LicenseFactory { get; init; }
 
-    /// <summary>The clock that dates minted CALs.</summary>
+    /// <summary>
+    /// A pool of permanent per-device CALs, shared by every server given the same instance (a fleet of devices talking
+    /// to one license server). With it the automatic mode answers as a per-device license server does: temporary CAL on
+    /// a first connection, upgrade to a permanent one after a logon while seats last, renewal in the last 7 days, seats
+    /// returning when a CAL expires unrenewed (see <see cref="EmulatedLicensePool"/>); it then decides every CAL, so it
+    /// goes with neither a script, <see cref="LicenseFactory"/> nor <see cref="UpgradePresentedLicenses"/>. Without it
+    /// (the default) every client is licensed as described on those.
+    /// </summary>
+    public EmulatedLicensePool? LicensePool { get; init; }
+
+    /// <summary>The clock that dates minted CALs (the pool's own clock dates the pool's).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
     /// <summary>The license server's name (issuer CN of minted CALs).</summary>

@@ -21,7 +21,8 @@ public sealed class EmulatedServerScript
     /// <summary>
     /// Answers like a Windows license server: NEW_LICENSE_REQUEST → challenge → NEW_LICENSE; LICENSE_INFO for a CAL
     /// it knows → STATUS_VALID_CLIENT (or, with <see cref="EmulatedLicenseServerOptions.UpgradePresentedLicenses"/>,
-    /// challenge → UPGRADE_LICENSE).
+    /// challenge → UPGRADE_LICENSE); with <see cref="EmulatedLicenseServerOptions.LicensePool"/>, as a per-device
+    /// license server with that pool of CALs.
     /// </summary>
     public static EmulatedServerScript? Automatic => null;
 
