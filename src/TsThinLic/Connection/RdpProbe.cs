@@ -85,7 +85,7 @@ public sealed class RdpProbe
         result.Total = _time.GetElapsedTime(start);
         if (result.Succeeded)
         {
-            Persist(result, hardwareId, hardwareIdCreated, attempt.LicensingStep!);
+            Persist(result, stored, hardwareId, hardwareIdCreated, attempt.LicensingStep!);
         }
 
         if (result.Failure is { } failure)
@@ -100,15 +100,9 @@ public sealed class RdpProbe
         return result;
     }
 
-    private void Persist(ProbeResult result, ClientHardwareId hardwareId, bool hardwareIdCreated, LicensingStepResult step)
+    private void Persist(ProbeResult result, LicenseStoreSnapshot stored, ClientHardwareId hardwareId, bool hardwareIdCreated, LicensingStepResult step)
     {
-        StoredLicense? license = null;
-        if (step.License is { } info)
-        {
-            license = new StoredLicense(new LicenseKey(info.Version, info.Scope, info.CompanyName, info.ProductId), info.LicenseInfo, _time.GetUtcNow());
-        }
-
-        if (license is null && !hardwareIdCreated)
+        if (ExchangeStoreUpdate.For(stored, hardwareId, hardwareIdCreated, step, _time.GetUtcNow(), out StoredLicense? license) is not { } update)
         {
             return;
         }
@@ -116,7 +110,7 @@ public sealed class RdpProbe
         try
         {
             // One atomic update: a new HWID and the CAL issued to it are kept together or not at all.
-            _store.Save(new LicenseStoreUpdate(hardwareIdCreated ? hardwareId : null, license, step.Supersedes));
+            _store.Save(update);
             result.StoredLicense = license;
             if (license is not null)
             {
@@ -130,7 +124,6 @@ public sealed class RdpProbe
             result.Outcome = null;
         }
     }
-
 
     /// <summary>One TCP connection: the sequence, the socket, the TLS session and the phase clock.</summary>
     private sealed class Attempt(RdpProbe owner, ProbeResult result, ClientIdentity identity, LicenseStoreSnapshot stored, IRandomSource random, CancellationToken token)

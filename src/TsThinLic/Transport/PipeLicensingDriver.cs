@@ -125,7 +125,7 @@ public sealed class PipeLicensingDriver
                             return Finish(null, step.Failure);
 
                         case LicensingStatus.Completed:
-                            return Complete(step, hardwareId, hardwareIdCreated, Finish);
+                            return Complete(step, stored, hardwareId, hardwareIdCreated, Finish);
                     }
                 }
 
@@ -144,23 +144,18 @@ public sealed class PipeLicensingDriver
 
     private LicensingExchangeResult Complete(
         LicensingStepResult step,
+        LicenseStoreSnapshot stored,
         ClientHardwareId hardwareId,
         bool hardwareIdCreated,
         Func<LicensingOutcome?, LicensingFailure?, StoredLicense?, LicensingExchangeResult> finish)
     {
         LicensingOutcome outcome = step.Outcome!.Value;
-        StoredLicense? license = null;
-        if (step.License is { } info)
-        {
-            license = new StoredLicense(new LicenseKey(info.Version, info.Scope, info.CompanyName, info.ProductId), info.LicenseInfo, _time.GetUtcNow());
-        }
-
-        if (license is not null || hardwareIdCreated)
+        if (ExchangeStoreUpdate.For(stored, hardwareId, hardwareIdCreated, step, _time.GetUtcNow(), out StoredLicense? license) is { } update)
         {
             try
             {
                 // One atomic update: a new HWID and the CAL issued to it are kept together or not at all.
-                _store.Save(new LicenseStoreUpdate(hardwareIdCreated ? hardwareId : null, license, step.Supersedes));
+                _store.Save(update);
             }
             catch (LicenseStoreException exception)
             {
@@ -182,7 +177,6 @@ public sealed class PipeLicensingDriver
         Log.ExchangeCompleted(_logger, outcome.ToString());
         return finish(outcome, null, license);
     }
-
 
     private void Record(List<LicensingPduRecord> pdus, LicensingPduDirection direction, LicensingMessageType? type, byte[] bytes)
     {
