@@ -41,8 +41,6 @@ internal sealed class TlsCbcRecordCipher : TlsRecordCipher
         _random = random;
     }
 
-    public override int MaxExpansion => BlockLength + MacLength + 256;
-
     public override byte[] Encrypt(ulong sequenceNumber, TlsContentType type, ReadOnlySpan<byte> plaintext)
     {
         // Shortest padding that fills the last block; every padding byte holds padding_length.

@@ -118,8 +118,6 @@ public sealed class TlsClientSession
     /// <summary>The negotiated cipher suite number, once the server chose it.</summary>
     public int? CipherSuite => _suite?.Number;
 
-    internal TlsClientState State => _state;
-
     /// <summary>Starts the handshake: the ClientHello is then in <see cref="TakeOutput"/>.</summary>
     /// <exception cref="InvalidOperationException">Start was already called.</exception>
     public bool Start()
@@ -208,6 +206,11 @@ public sealed class TlsClientSession
         {
             _failure ??= _handshakeComplete ? "TLS: application data after the connection was closed" : "TLS: application data before the handshake completed";
             return false;
+        }
+
+        if (data.IsEmpty)
+        {
+            return true;
         }
 
         try

@@ -30,8 +30,6 @@ internal sealed class TlsGcmRecordCipher : TlsRecordCipher
         _salt = salt.ToArray();
     }
 
-    public override int MaxExpansion => ExplicitNonceLength + TagLength;
-
     public override byte[] Encrypt(ulong sequenceNumber, TlsContentType type, ReadOnlySpan<byte> plaintext)
     {
         byte[] fragment = new byte[ExplicitNonceLength + plaintext.Length + TagLength];

@@ -20,9 +20,6 @@ internal abstract class TlsRecordCipher
     /// </summary>
     public abstract bool TryDecrypt(ulong sequenceNumber, byte type, int version, ReadOnlySpan<byte> fragment, out byte[] plaintext);
 
-    /// <summary>Largest fragment growth: explicit IV, MAC and padding, or explicit nonce and tag.</summary>
-    public abstract int MaxExpansion { get; }
-
     protected static void WriteAdditionalData(Span<byte> destination, ulong sequenceNumber, byte type, int version, int length)
     {
         BinaryPrimitives.WriteUInt64BigEndian(destination, sequenceNumber);
