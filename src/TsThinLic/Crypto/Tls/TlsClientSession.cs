@@ -507,9 +507,8 @@ public sealed class TlsClientSession
                 ReceiveServerHelloDone(body);
                 break;
             case (TlsClientState.AwaitFinished, TlsHandshakeType.Finished):
-                // Finished covers the messages before it, so it is checked before it joins the transcript.
+                // Finished covers the messages before it; nothing after it is hashed.
                 ReceiveFinished(body);
-                _transcript.Write(message);
                 break;
             default:
                 Fail(TlsAlertDescription.UnexpectedMessage, $"the server sent {MessageName(type)} while the client {Waiting()}");
@@ -997,6 +996,10 @@ public sealed class TlsClientSession
 
         _handshakeComplete = true;
         _state = TlsClientState.Complete;
+
+        // Nothing hashes the handshake any more (no renegotiation); the master secret is not needed either.
+        _transcript.Clear();
+        CryptographicOperations.ZeroMemory(_masterSecret);
     }
 
     // ---- Output ----
