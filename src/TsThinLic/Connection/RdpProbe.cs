@@ -333,6 +333,7 @@ public sealed class RdpProbe
                 if (!_tls.OfferInput(_readBuffer.AsSpan(0, read)))
                 {
                     result.Failure = new ConnectionFailure(ConnectionFailureReason.TlsFailed, Phase, _tls.Failure!);
+                    await SendFatalAlertAsync().ConfigureAwait(false);
                     return false;
                 }
 
@@ -349,6 +350,22 @@ public sealed class RdpProbe
             if (records.Length > 0)
             {
                 await _stream!.WriteAsync(records, token).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>
+        /// Best effort: the fatal alert a failed TLS session queued (RFC 5246 7.2.2), if the socket still takes it; the
+        /// failure already recorded stays the one reported.
+        /// </summary>
+        private async Task SendFatalAlertAsync()
+        {
+            try
+            {
+                await FlushTlsAsync().ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is IOException or SocketException)
+            {
+                // The server may have closed first; nothing more to tell it.
             }
         }
 
@@ -419,6 +436,7 @@ public sealed class RdpProbe
                     if (!tls.OfferInput(_readBuffer.AsSpan(0, read)))
                     {
                         result.Failure = new ConnectionFailure(ConnectionFailureReason.TlsFailed, Phase, tls.Failure!);
+                        await SendFatalAlertAsync().ConfigureAwait(false);
                         return null;
                     }
 
