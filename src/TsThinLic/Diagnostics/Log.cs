@@ -31,4 +31,36 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 107, Level = LogLevel.Information, Message = "New HWID {HardwareIdFingerprint} stored")]
     public static partial void HardwareIdStored(ILogger logger, string hardwareIdFingerprint);
+
+    // Doctor (700-709): one event per check that found a problem (Warning) or a warning (Information). The evidence
+    // names records, keys and HWID fingerprints only.
+    [LoggerMessage(EventId = 700, Message = "Doctor server-reachable: {Verdict}: {Evidence}")]
+    public static partial void DoctorServerReachable(ILogger logger, LogLevel level, string verdict, string evidence);
+
+    [LoggerMessage(EventId = 701, Message = "Doctor store-access: {Verdict}: {Evidence} (server events: {ServerEvents})")]
+    public static partial void DoctorStoreAccess(ILogger logger, LogLevel level, string verdict, string evidence, string serverEvents);
+
+    [LoggerMessage(EventId = 702, Message = "Doctor hwid: {Verdict}: {Evidence} (server events: {ServerEvents})")]
+    public static partial void DoctorHardwareId(ILogger logger, LogLevel level, string verdict, string evidence, string serverEvents);
+
+    [LoggerMessage(EventId = 703, Message = "Doctor cal-decode: {Verdict}: {Evidence} (server events: {ServerEvents})")]
+    public static partial void DoctorCalDecode(ILogger logger, LogLevel level, string verdict, string evidence, string serverEvents);
+
+    [LoggerMessage(EventId = 704, Message = "Doctor cal-hwid: {Verdict}: {Evidence} (server events: {ServerEvents})")]
+    public static partial void DoctorCalHardwareId(ILogger logger, LogLevel level, string verdict, string evidence, string serverEvents);
+
+    [LoggerMessage(EventId = 705, Message = "Doctor temporary-cal-age: {Verdict}: {Evidence} (server events: {ServerEvents})")]
+    public static partial void DoctorTemporaryCalAge(ILogger logger, LogLevel level, string verdict, string evidence, string serverEvents);
+
+    [LoggerMessage(EventId = 706, Message = "Doctor cal-expiry: {Verdict}: {Evidence} (server events: {ServerEvents})")]
+    public static partial void DoctorCalExpiry(ILogger logger, LogLevel level, string verdict, string evidence, string serverEvents);
+
+    [LoggerMessage(EventId = 707, Message = "Doctor duplicate-cals: {Verdict}: {Evidence} (server events: {ServerEvents})")]
+    public static partial void DoctorDuplicateCals(ILogger logger, LogLevel level, string verdict, string evidence, string serverEvents);
+
+    [LoggerMessage(EventId = 708, Message = "Doctor corrupt-records: {Verdict}: {Evidence} (server events: {ServerEvents})")]
+    public static partial void DoctorCorruptRecords(ILogger logger, LogLevel level, string verdict, string evidence, string serverEvents);
+
+    [LoggerMessage(EventId = 709, Level = LogLevel.Debug, Message = "Doctor finished: {Problems} problem(s), {Warnings} warning(s) in {Checks} check(s)")]
+    public static partial void DoctorFinished(ILogger logger, int problems, int warnings, int checks);
 }
