@@ -20,7 +20,11 @@ internal static class HostApp
     /// <summary>Exit code: the command could not run (malformed input, unusable arguments).</summary>
     public const int ExitCannotRun = 2;
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+        => RunAsync(args, output, error, DoctorEnvironment.System, cancellationToken);
+
+    /// <summary>Runs with the doctor's clock, connector and file inspector given (tests make them deterministic).</summary>
+    internal static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, DoctorEnvironment doctor, CancellationToken cancellationToken)
     {
         var root = new RootCommand("TsThinLic: the client side of RDP licensing ([MS-RDPELE]) for thin clients.");
         root.Options.Add(HostLogging.Verbose);
@@ -29,6 +33,7 @@ internal static class HostApp
         root.Subcommands.Add(LicenseCommand.Create(output, error));
         root.Subcommands.Add(StoreCommand.Create(output, error));
         root.Subcommands.Add(ShowCommand.Create(output, error));
+        root.Subcommands.Add(DoctorCommand.Create(output, error, doctor));
         root.Subcommands.Add(ProbeCommand.Create(output, error));
         root.Subcommands.Add(ReplayCommand.Create(output, error));
         root.Subcommands.Add(CaptureToTranscriptCommand.Create(output, error));
