@@ -73,9 +73,13 @@ internal sealed partial class PosixStoreFileInspector : IStoreFileInspector
                 using var stream = new FileStream(path, FileMode.Open, write ? FileAccess.ReadWrite : FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
                 return null;
             }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            catch (UnauthorizedAccessException)
             {
-                return exception.Message;
+                return "access denied";
+            }
+            catch (IOException exception)
+            {
+                return Reason(exception);
             }
         }
 
@@ -93,9 +97,13 @@ internal sealed partial class PosixStoreFileInspector : IStoreFileInspector
 
             return null;
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (UnauthorizedAccessException)
         {
-            return exception.Message;
+            return OperatingSystem.IsWindows() ? "access denied" : Marshal.GetPInvokeErrorMessage(13 /* EACCES */);
+        }
+        catch (IOException exception)
+        {
+            return Reason(exception);
         }
         finally
         {
@@ -109,6 +117,11 @@ internal sealed partial class PosixStoreFileInspector : IStoreFileInspector
             }
         }
     }
+
+    // .NET on Unix puts the errno into an IOException's HResult (EROFS: "Read-only file system"); the AOT host's
+    // messages are resource keys (UseSystemResourceKeys), so libc's words read better.
+    private static string Reason(IOException exception)
+        => !OperatingSystem.IsWindows() && exception.HResult is > 0 and < 4096 ? Marshal.GetPInvokeErrorMessage(exception.HResult) : exception.Message;
 
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Statx(int directoryFd, string path, int flags, uint mask, [Out] byte[] buffer);

@@ -47,7 +47,15 @@ internal static class StoreAccessCheck
         }
 
         string[] copies = target.Kind == "file" ? [path, path + ".prev"] : [path];
-        var present = copies.Select(p => (Path: p, Facts: files.Inspect(p))).Where(c => c.Facts.Exists).ToList();
+        var present = new List<string>();
+        foreach (string copy in copies)
+        {
+            if (files.Inspect(copy).Exists)
+            {
+                present.Add(copy);
+            }
+        }
+
         if (present.Count == 0)
         {
             // Nothing stored yet: the first license creates it (and the directories above it).
@@ -71,8 +79,9 @@ internal static class StoreAccessCheck
         }
 
         bool readable = true;
-        foreach ((string copy, FileFacts facts) in present)
+        foreach (string copy in present)
         {
+            FileFacts facts = files.Inspect(copy);
             result.Facts.Add($"{copy}: {Describe(facts, account)}");
             if (files.CheckAccess(copy, write: false) is { } readError)
             {
@@ -112,7 +121,7 @@ internal static class StoreAccessCheck
         }
         else
         {
-            FileFacts image = present[0].Facts;
+            FileFacts image = files.Inspect(path);
             if (files.CheckAccess(path, write: true) is { } writeError)
             {
                 result.Problem($"{path} cannot be written by this account ({writeError}): no CAL the server issues or renews can be kept", ReadOnlyFix);
@@ -191,7 +200,7 @@ internal static class StoreAccessCheck
         private readonly List<string> _problems = [];
         private readonly List<string> _warnings = [];
         private readonly List<string> _fixes = [];
-        private readonly SortedSet<int> _events = [];
+        private readonly List<int> _events = [];
 
         public List<string> Facts { get; } = [];
 
@@ -200,9 +209,10 @@ internal static class StoreAccessCheck
         {
             _problems.Add(evidence);
             Add(fix);
-            if (serverEvent is { } id)
+            if (serverEvent is { } id && !_events.Contains(id))
             {
                 _events.Add(id);
+                _events.Sort();
             }
         }
 

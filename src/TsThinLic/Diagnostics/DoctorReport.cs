@@ -5,7 +5,7 @@ namespace TsThinLic.Diagnostics;
 /// <summary>
 /// Everything <c>tsthinlic doctor</c> found: each check in run order, healthy when none is a problem (warnings are
 /// allowed: they need attention, not a failed run). Written through <see cref="IFieldWriter"/>, so the JSON a script
-/// reads and the text a person reads say the same; logged one event per problem (event IDs 700-709).
+/// reads and the text a person reads say the same; logged one event per problem (event 700) and per warning (701).
 /// </summary>
 public sealed class DoctorReport
 {
@@ -61,9 +61,9 @@ public sealed class DoctorReport
 
         writer.EndArray();
         writer.StartArray("events");
-        foreach (int id in Checks.SelectMany(c => c.ServerEvents).Distinct().Order())
+        foreach (ServerEvent serverEvent in ServerEvents.All)
         {
-            if (ServerEvents.Find(id) is not { } serverEvent)
+            if (!Checks.Any(c => c.ServerEvents.Contains(serverEvent.Id)))
             {
                 continue;
             }
@@ -84,44 +84,20 @@ public sealed class DoctorReport
         writer.EndArray();
     }
 
-    /// <summary>One event per problem (Warning level) and per warning (Information), then a summary (Debug).</summary>
+    /// <summary>One event per problem (700, Warning) and per warning (701, Information), then a summary (702, Debug).</summary>
     public void Log(ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(logger);
-        foreach (DoctorCheck check in Checks.Where(c => c.Verdict is DoctorVerdict.Problem or DoctorVerdict.Warning))
+        foreach (DoctorCheck check in Checks)
         {
-            LogLevel level = check.Verdict == DoctorVerdict.Problem ? LogLevel.Warning : LogLevel.Information;
-            string verdict = VerdictName(check.Verdict);
             string events = check.ServerEvents.Count == 0 ? "none" : string.Join(", ", check.ServerEvents);
-            switch (check.Id)
+            if (check.Verdict == DoctorVerdict.Problem)
             {
-                case DoctorCheckIds.ServerReachable:
-                    Diagnostics.Log.DoctorServerReachable(logger, level, verdict, check.Evidence);
-                    break;
-                case DoctorCheckIds.StoreAccess:
-                    Diagnostics.Log.DoctorStoreAccess(logger, level, verdict, check.Evidence, events);
-                    break;
-                case DoctorCheckIds.HardwareId:
-                    Diagnostics.Log.DoctorHardwareId(logger, level, verdict, check.Evidence, events);
-                    break;
-                case DoctorCheckIds.CalDecode:
-                    Diagnostics.Log.DoctorCalDecode(logger, level, verdict, check.Evidence, events);
-                    break;
-                case DoctorCheckIds.CalHardwareId:
-                    Diagnostics.Log.DoctorCalHardwareId(logger, level, verdict, check.Evidence, events);
-                    break;
-                case DoctorCheckIds.TemporaryCalAge:
-                    Diagnostics.Log.DoctorTemporaryCalAge(logger, level, verdict, check.Evidence, events);
-                    break;
-                case DoctorCheckIds.CalExpiry:
-                    Diagnostics.Log.DoctorCalExpiry(logger, level, verdict, check.Evidence, events);
-                    break;
-                case DoctorCheckIds.DuplicateCals:
-                    Diagnostics.Log.DoctorDuplicateCals(logger, level, verdict, check.Evidence, events);
-                    break;
-                default:
-                    Diagnostics.Log.DoctorCorruptRecords(logger, level, verdict, check.Evidence, events);
-                    break;
+                Diagnostics.Log.DoctorProblem(logger, check.Id, check.Evidence, events);
+            }
+            else if (check.Verdict == DoctorVerdict.Warning)
+            {
+                Diagnostics.Log.DoctorWarning(logger, check.Id, check.Evidence, events);
             }
         }
 

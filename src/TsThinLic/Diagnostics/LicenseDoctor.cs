@@ -308,7 +308,7 @@ public static class LicenseDoctor
 
         var leftovers = content.Verification.Findings.Where(f => f.Kind == StoreFindingKind.Superseded && IsRegistryEntry(f)).ToList();
         var sameProduct = content.Snapshot.Licenses
-            .GroupBy(l => (Scope: l.Key.Scope.ToUpperInvariant(), Company: l.Key.CompanyName.ToUpperInvariant(), Product: l.Key.ProductId.ToUpperInvariant()))
+            .GroupBy(l => $"{l.Key.Scope}\n{l.Key.CompanyName}\n{l.Key.ProductId}", StringComparer.OrdinalIgnoreCase)
             .Where(g => g.Count() > 1)
             .ToList();
         if (sameProduct.Count == 0 && leftovers.Count == 0)
@@ -391,7 +391,14 @@ public static class LicenseDoctor
 
     private static string Date(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private sealed record Cal(StoredLicense License, ClientAccessLicense? Decoded, DecodeError Error);
+    private sealed class Cal(StoredLicense license, ClientAccessLicense? decoded, DecodeError error)
+    {
+        public StoredLicense License { get; } = license;
+
+        public ClientAccessLicense? Decoded { get; } = decoded;
+
+        public DecodeError Error { get; } = error;
+    }
 
     /// <summary>What the checks share: the findings, the snapshot in use, each CAL decoded once.</summary>
     private sealed class Content

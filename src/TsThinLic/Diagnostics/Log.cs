@@ -32,35 +32,15 @@ internal static partial class Log
     [LoggerMessage(EventId = 107, Level = LogLevel.Information, Message = "New HWID {HardwareIdFingerprint} stored")]
     public static partial void HardwareIdStored(ILogger logger, string hardwareIdFingerprint);
 
-    // Doctor (700-709): one event per check that found a problem (Warning) or a warning (Information). The evidence
-    // names records, keys and HWID fingerprints only.
-    [LoggerMessage(EventId = 700, Message = "Doctor server-reachable: {Verdict}: {Evidence}")]
-    public static partial void DoctorServerReachable(ILogger logger, LogLevel level, string verdict, string evidence);
+    // Doctor (700-702): one event per check that found a problem (Warning) or a warning (Information), keyed by the
+    // stable check ID. One message per verdict, not per check: each [LoggerMessage] is a state type the AOT host
+    // compiles its logger for. The evidence names records, keys and HWID fingerprints only.
+    [LoggerMessage(EventId = 700, Level = LogLevel.Warning, Message = "Doctor check {CheckId} found a problem: {Evidence} (server events: {ServerEvents})")]
+    public static partial void DoctorProblem(ILogger logger, string checkId, string evidence, string serverEvents);
 
-    [LoggerMessage(EventId = 701, Message = "Doctor store-access: {Verdict}: {Evidence} (server events: {ServerEvents})")]
-    public static partial void DoctorStoreAccess(ILogger logger, LogLevel level, string verdict, string evidence, string serverEvents);
+    [LoggerMessage(EventId = 701, Level = LogLevel.Information, Message = "Doctor check {CheckId} warns: {Evidence} (server events: {ServerEvents})")]
+    public static partial void DoctorWarning(ILogger logger, string checkId, string evidence, string serverEvents);
 
-    [LoggerMessage(EventId = 702, Message = "Doctor hwid: {Verdict}: {Evidence} (server events: {ServerEvents})")]
-    public static partial void DoctorHardwareId(ILogger logger, LogLevel level, string verdict, string evidence, string serverEvents);
-
-    [LoggerMessage(EventId = 703, Message = "Doctor cal-decode: {Verdict}: {Evidence} (server events: {ServerEvents})")]
-    public static partial void DoctorCalDecode(ILogger logger, LogLevel level, string verdict, string evidence, string serverEvents);
-
-    [LoggerMessage(EventId = 704, Message = "Doctor cal-hwid: {Verdict}: {Evidence} (server events: {ServerEvents})")]
-    public static partial void DoctorCalHardwareId(ILogger logger, LogLevel level, string verdict, string evidence, string serverEvents);
-
-    [LoggerMessage(EventId = 705, Message = "Doctor temporary-cal-age: {Verdict}: {Evidence} (server events: {ServerEvents})")]
-    public static partial void DoctorTemporaryCalAge(ILogger logger, LogLevel level, string verdict, string evidence, string serverEvents);
-
-    [LoggerMessage(EventId = 706, Message = "Doctor cal-expiry: {Verdict}: {Evidence} (server events: {ServerEvents})")]
-    public static partial void DoctorCalExpiry(ILogger logger, LogLevel level, string verdict, string evidence, string serverEvents);
-
-    [LoggerMessage(EventId = 707, Message = "Doctor duplicate-cals: {Verdict}: {Evidence} (server events: {ServerEvents})")]
-    public static partial void DoctorDuplicateCals(ILogger logger, LogLevel level, string verdict, string evidence, string serverEvents);
-
-    [LoggerMessage(EventId = 708, Message = "Doctor corrupt-records: {Verdict}: {Evidence} (server events: {ServerEvents})")]
-    public static partial void DoctorCorruptRecords(ILogger logger, LogLevel level, string verdict, string evidence, string serverEvents);
-
-    [LoggerMessage(EventId = 709, Level = LogLevel.Debug, Message = "Doctor finished: {Problems} problem(s), {Warnings} warning(s) in {Checks} check(s)")]
+    [LoggerMessage(EventId = 702, Level = LogLevel.Debug, Message = "Doctor finished: {Problems} problem(s), {Warnings} warning(s) in {Checks} check(s)")]
     public static partial void DoctorFinished(ILogger logger, int problems, int warnings, int checks);
 }

@@ -336,10 +336,12 @@ public sealed class DoctorCommandTests : IDisposable
         Assert.StartsWith("tsthinlic wipe --cals-only", binding.GetProperty("fix").GetString(), StringComparison.Ordinal);
         Assert.Equal("ok", Verdict(report, DoctorCheckIds.HardwareId));
 
-        // One Warning-level event for the problem (event 704); the HWID appears only as its 8-digit fingerprint.
+        // One Warning-level event for the problem (event 700, keyed by the check ID); the HWID appears only as its
+        // 8-digit fingerprint.
         var events = error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         JsonElement logged = Assert.Single(events, e => e.GetProperty("level").GetString() == "Warning");
-        Assert.Equal(704, logged.GetProperty("eventId").GetInt32());
+        Assert.Equal(700, logged.GetProperty("eventId").GetInt32());
+        Assert.Equal(DoctorCheckIds.CalHardwareId, logged.GetProperty("fields").GetProperty("CheckId").GetString());
         Assert.DoesNotContain(hwid.ToString(), error + report, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain(Convert.ToHexStringLower(hwid.Data.Span), error + report, StringComparison.OrdinalIgnoreCase);
     }
