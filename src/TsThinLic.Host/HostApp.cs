@@ -21,10 +21,17 @@ internal static class HostApp
     public const int ExitCannotRun = 2;
 
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
-        => RunAsync(args, TextReader.Null, output, error, cancellationToken);
+        => RunAsync(args, TextReader.Null, output, error, DoctorEnvironment.System, cancellationToken);
 
     /// <param name="input">Where confirmations are read (wipe, hwid --regenerate, import); end of input answers no.</param>
-    public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+        => RunAsync(args, input, output, error, DoctorEnvironment.System, cancellationToken);
+
+    /// <summary>Runs with the doctor's clock, connector and file inspector given (tests make them deterministic).</summary>
+    internal static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, DoctorEnvironment doctor, CancellationToken cancellationToken)
+        => RunAsync(args, TextReader.Null, output, error, doctor, cancellationToken);
+
+    internal static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error, DoctorEnvironment doctor, CancellationToken cancellationToken)
     {
         var root = new RootCommand("TsThinLic: the client side of RDP licensing ([MS-RDPELE]) for thin clients.");
         root.Options.Add(HostLogging.Verbose);
@@ -33,6 +40,7 @@ internal static class HostApp
         root.Subcommands.Add(LicenseCommand.Create(output, error));
         root.Subcommands.Add(StoreCommand.Create(output, error));
         root.Subcommands.Add(ShowCommand.Create(output, error));
+        root.Subcommands.Add(DoctorCommand.Create(output, error, doctor));
         root.Subcommands.Add(WipeCommand.Create(input, output, error));
         root.Subcommands.Add(HwidCommand.Create(input, output, error));
         root.Subcommands.Add(ExportCommand.Create(output, error));

@@ -73,6 +73,9 @@ internal sealed class StoreSelection : IDisposable
 
     public string? ProfileId { get; private set; }
 
+    /// <summary>The file that holds the store (the store file, the flash image, the .reg file); null for memory and the registry.</summary>
+    public string? MediumPath { get; private set; }
+
     /// <summary>The default file store path.</summary>
     public static string DefaultFilePath()
     {
@@ -95,6 +98,16 @@ internal sealed class StoreSelection : IDisposable
     public static bool TryOpen(string? store, string? profilePath, out StoreSelection? selection, out string error)
     {
         selection = null;
+        return TryResolve(store, profilePath, out StoreTarget? target, out error) && TryOpen(target!, readOnly: false, out selection, out error);
+    }
+
+    /// <summary>
+    /// Which store <paramref name="store"/> or <paramref name="profilePath"/> names and where its medium is, without
+    /// touching the medium; false with a message when the arguments name no usable store.
+    /// </summary>
+    public static bool TryResolve(string? store, string? profilePath, out StoreTarget? target, out string error)
+    {
+        target = null;
         error = string.Empty;
         DeviceProfile? profile = null;
         if (profilePath is not null)
@@ -117,32 +130,51 @@ internal sealed class StoreSelection : IDisposable
             }
         }
 
+        target = store is not null ? FromOption(store, profile, out error) : profile is not null ? FromProfile(profile, out error) : new StoreTarget("file", Path.GetFullPath(DefaultFilePath()));
+        if (target is not null && profile is not null)
+        {
+            target = target with { PlatformId = profile.PlatformId, ProfileId = profile.Id };
+        }
+
+        return target is not null;
+    }
+
+    /// <summary>
+    /// Opens a resolved store. <paramref name="readOnly"/> opens it for reading only and never creates or changes
+    /// anything (doctor): a flash image is read into memory once (a missing one reads as erased).
+    /// </summary>
+    public static bool TryOpen(StoreTarget target, bool readOnly, out StoreSelection? selection, out string error)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        selection = null;
+        error = string.Empty;
         DeviceFingerprint fingerprint = DeviceIdentity.Fingerprint();
         try
         {
-            selection = store is not null ? FromOption(store, profile, fingerprint, out error) : profile is not null ? FromProfile(profile, fingerprint) : FileStore(DefaultFilePath(), fingerprint);
+            selection = target.Kind switch
+            {
+                "memory" => new StoreSelection(new MemoryLicenseStore(), "memory", "process memory", fingerprint),
+                "registry" when OperatingSystem.IsWindows() => WindowsRegistryStore(fingerprint),
+                "reg" => RegFileStore(target.Path, fingerprint),
+                "flash" when readOnly => FlashSnapshot(target, fingerprint),
+                "flash" => Flash(target.Path, target.Geometry, target.Offset, target.Size, fingerprint),
+                "file" => FileStore(target.Path, fingerprint),
+                _ => throw new ArgumentException($"the {target.Kind} store cannot be opened here"),
+            };
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or LicenseStoreException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or FormatException or LicenseStoreException)
         {
             error = $"cannot open the store: {exception.Message}";
             return false;
         }
 
-        if (selection is null)
-        {
-            return false;
-        }
-
-        if (profile is not null)
-        {
-            selection.PlatformId = profile.PlatformId;
-            selection.ProfileId = profile.Id;
-        }
-
+        selection.PlatformId = target.PlatformId;
+        selection.ProfileId = target.ProfileId;
+        selection.MediumPath = target.Path.Length > 0 ? target.Path : null;
         return true;
     }
 
-    private static StoreSelection? FromOption(string store, DeviceProfile? profile, DeviceFingerprint fingerprint, out string error)
+    private static StoreTarget? FromOption(string store, DeviceProfile? profile, out string error)
     {
         error = string.Empty;
         int colon = store.IndexOf(':', StringComparison.Ordinal);
@@ -151,7 +183,7 @@ internal sealed class StoreSelection : IDisposable
         switch (kind.ToLowerInvariant())
         {
             case "memory" when path.Length == 0:
-                return new StoreSelection(new MemoryLicenseStore(), "memory", "process memory", fingerprint);
+                return new StoreTarget("memory", string.Empty);
             case "registry" when path.Length == 0:
                 if (!OperatingSystem.IsWindows())
                 {
@@ -159,26 +191,44 @@ internal sealed class StoreSelection : IDisposable
                     return null;
                 }
 
-                return WindowsRegistryStore(fingerprint);
+                return new StoreTarget("registry", string.Empty);
             case "reg" when path.Length > 0:
-                return RegFileStore(path, fingerprint);
+                return new StoreTarget("reg", Path.GetFullPath(path));
             case "flash" when path.Length > 0:
-                return Flash(path, profile?.Geometry ?? DefaultFlashGeometry, profile?.Backend == StoreBackend.Flash ? profile.Offset : 0, profile?.Backend == StoreBackend.Flash ? profile.Size : DefaultFlashSize, fingerprint);
+                bool flashProfile = profile?.Backend == StoreBackend.Flash;
+                return new StoreTarget("flash", Path.GetFullPath(path))
+                {
+                    Geometry = profile?.Geometry ?? DefaultFlashGeometry,
+                    Offset = flashProfile ? profile!.Offset : 0,
+                    Size = flashProfile ? profile!.Size : DefaultFlashSize,
+                };
             case "file" when path.Length > 0:
-                return FileStore(path, fingerprint);
+                return new StoreTarget("file", Path.GetFullPath(path));
             default:
                 error = $"unknown store '{store}': use memory, registry, reg:FILE.reg, flash:PATH or file:PATH";
                 return null;
         }
     }
 
-    private static StoreSelection FromProfile(DeviceProfile profile, DeviceFingerprint fingerprint) => profile.Backend switch
+    private static StoreTarget? FromProfile(DeviceProfile profile, out string error)
     {
-        StoreBackend.File => FileStore(profile.Path!, fingerprint),
-        StoreBackend.Flash => Flash(profile.Path!, profile.Geometry, profile.Offset, profile.Size, fingerprint),
-        _ when OperatingSystem.IsWindows() => WindowsRegistryStore(fingerprint),
-        _ => throw new ArgumentException($"the profile {profile.Id} keeps its store in the Windows registry; on this system use --store reg:FILE.reg"),
-    };
+        error = string.Empty;
+        switch (profile.Backend)
+        {
+            case StoreBackend.File:
+                return new StoreTarget("file", Path.GetFullPath(profile.Path!));
+            case StoreBackend.Flash:
+                return new StoreTarget("flash", Path.GetFullPath(profile.Path!)) { Geometry = profile.Geometry, Offset = profile.Offset, Size = profile.Size };
+            default:
+                if (OperatingSystem.IsWindows())
+                {
+                    return new StoreTarget("registry", string.Empty);
+                }
+
+                error = $"cannot open the store: the profile {profile.Id} keeps its store in the Windows registry; on this system use --store reg:FILE.reg";
+                return null;
+        }
+    }
 
     private static StoreSelection FileStore(string path, DeviceFingerprint fingerprint)
     {
@@ -236,6 +286,19 @@ internal sealed class StoreSelection : IDisposable
         };
         selection._owned.Add(device);
         return selection;
+    }
+
+    private static StoreSelection FlashSnapshot(StoreTarget target, DeviceFingerprint fingerprint)
+    {
+        var device = FlashImageSnapshot.Read(target.Path, target.Geometry, target.Offset, target.Size);
+        var store = new FlashLicenseStore(device, target.Offset, target.Size, fingerprint);
+        return new StoreSelection(store, "flash", $"{target.Path} (0x{target.Offset:x}+{target.Size}, {target.Geometry}, read only)", fingerprint)
+        {
+            ImageFormat = LicenseStoreImageFormat.FlashPartition,
+            Geometry = target.Geometry,
+            _readImage = store.ReadImage,
+            _restoreImage = _ => throw new LicenseStoreException("the store was opened read only"),
+        };
     }
 
     private static StoreSelection RegFileStore(string path, DeviceFingerprint fingerprint)

@@ -31,4 +31,16 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 107, Level = LogLevel.Information, Message = "New HWID {HardwareIdFingerprint} stored")]
     public static partial void HardwareIdStored(ILogger logger, string hardwareIdFingerprint);
+
+    // Doctor (700-702): one event per check that found a problem (Warning) or a warning (Information), keyed by the
+    // stable check ID. One message per verdict, not per check: each [LoggerMessage] is a state type the AOT host
+    // compiles its logger for. The evidence names records, keys and HWID fingerprints only.
+    [LoggerMessage(EventId = 700, Level = LogLevel.Warning, Message = "Doctor check {CheckId} found a problem: {Evidence} (server events: {ServerEvents})")]
+    public static partial void DoctorProblem(ILogger logger, string checkId, string evidence, string serverEvents);
+
+    [LoggerMessage(EventId = 701, Level = LogLevel.Information, Message = "Doctor check {CheckId} warns: {Evidence} (server events: {ServerEvents})")]
+    public static partial void DoctorWarning(ILogger logger, string checkId, string evidence, string serverEvents);
+
+    [LoggerMessage(EventId = 702, Level = LogLevel.Debug, Message = "Doctor finished: {Problems} problem(s), {Warnings} warning(s) in {Checks} check(s)")]
+    public static partial void DoctorFinished(ILogger logger, int problems, int warnings, int checks);
 }

@@ -5,11 +5,14 @@ namespace TsThinLic.Tests.Host;
 /// <summary>Runs a real <c>tsthinlic</c> command in-process and captures what it printed.</summary>
 internal static class HostRunner
 {
-    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
+    public static Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args) => RunAsync(DoctorEnvironment.System, args);
+
+    /// <summary>Runs with the doctor's clock, TCP connector and file inspector given.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(DoctorEnvironment doctor, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        int exitCode = await HostApp.RunAsync(args, output, error);
+        int exitCode = await HostApp.RunAsync(args, output, error, doctor, CancellationToken.None);
         return (exitCode, output.ToString(), error.ToString());
     }
 
