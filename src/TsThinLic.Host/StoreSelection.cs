@@ -319,10 +319,8 @@ internal sealed class StoreSelection : IDisposable
             string after = RegFile.Write(hive, RegistryLicenseStore.RootKey);
             if (after != before)
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-                string temporary = full + ".tmp";
-                File.WriteAllBytes(temporary, RegFile.Encode(after));
-                File.Move(temporary, full, overwrite: true);
+                // As the file store commits: temporary file (0600), fsync, rename, directory fsync.
+                DurableFile.Write(full, RegFile.Encode(after));
             }
         };
         return selection;

@@ -45,7 +45,15 @@ internal sealed partial class PosixStoreFileSystem : IStoreFileSystem
 
     public void WriteDurably(string path, ReadOnlySpan<byte> data)
     {
-        using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None);
+        // Owner read/write only (0600): CALs and the HWID are this device's, not every account's (doctor warns on a
+        // store others can read or write). Windows keeps the ACL it inherits.
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using var file = new FileStream(path, options);
         file.Write(data);
         file.Flush(flushToDisk: true);
     }

@@ -24,7 +24,14 @@ public sealed class FileFlashDevice : IFlashDevice, IDisposable
         Path = path;
         Geometry = geometry;
         Size = size;
-        _file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite, 1, FileOptions.None);
+        var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.ReadWrite, BufferSize = 1 };
+        if (!OperatingSystem.IsWindows())
+        {
+            // A new partition image is the owner's only (0600), like the file store.
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        _file = new FileStream(path, options);
         if (_file.Length < size)
         {
             long start = _file.Length;
