@@ -17,67 +17,38 @@ internal static class HwidCommand
     public static Command Create(TextReader input, TextWriter output, TextWriter error)
     {
         var command = new Command("hwid", "Show the HWID, or make a new one (--regenerate; the CALs issued to the old one are removed).");
-        var store = new StoreArguments(command);
+        var change = new StoreChangeArguments(command);
         var regenerate = new Option<bool>("--regenerate") { Description = "Make a new HWID now and remove the CALs issued to the old one (after a backup)." };
-        Option<bool> dryRun = StoreMaintenance.DryRunOption();
-        Option<bool> yes = StoreMaintenance.YesOption();
-        Option<string?> backupPath = StoreMaintenance.BackupOption();
-        Option<bool> noBackup = StoreMaintenance.NoBackupOption();
-        var json = new Option<bool>("--json") { Description = "Print JSON." };
         command.Options.Add(regenerate);
-        command.Options.Add(dryRun);
-        command.Options.Add(yes);
-        command.Options.Add(backupPath);
-        command.Options.Add(noBackup);
-        command.Options.Add(json);
-        command.SetAction(async (parseResult, cancellationToken) =>
+        command.SetAction((parseResult, cancellationToken) =>
         {
             ILogger logger = HostLogging.CreateLogger(parseResult, error, "TsThinLic.Hwid");
-            if (!store.TryOpen(parseResult, out StoreSelection? selection, out string message))
+            if (!change.TryOpenAndRead(parseResult, error, out StoreSelection? selection, out LicenseStoreContents before))
             {
-                await error.WriteLineAsync(message).ConfigureAwait(false);
-                return HostApp.ExitCannotRun;
+                return Task.FromResult(HostApp.ExitCannotRun);
             }
 
             using StoreSelection opened = selection!;
-            LicenseStoreContents before;
-            try
-            {
-                before = opened.Store.ReadContents();
-            }
-            catch (LicenseStoreException exception)
-            {
-                await error.WriteLineAsync($"the store {opened.Location} cannot be read: {exception.Message}").ConfigureAwait(false);
-                return HostApp.ExitCannotRun;
-            }
-
-            bool asJson = parseResult.GetValue(json);
+            bool json = change.Json(parseResult);
             if (!parseResult.GetValue(regenerate))
             {
-                HostApp.WriteFields(output, asJson, writer => Describe(writer, opened, before, before.HardwareId, null, "shown"));
+                HostApp.WriteFields(output, json, writer => Describe(writer, opened, before, before.HardwareId, null, "shown"));
                 // A HWID made on another device is one this device will not use: a problem worth an exit code.
-                return before.IsCloneOn(opened.Device) ? HostApp.ExitProblem : HostApp.ExitOk;
+                return Task.FromResult(before.IsCloneOn(opened.Device) ? HostApp.ExitProblem : HostApp.ExitOk);
             }
 
             // Keep the PlatformId the HWID had (the OS and ISV it names), else the profile's.
             uint platformId = before.HardwareId?.PlatformId ?? opened.PlatformId;
-            if (parseResult.GetValue(dryRun))
+            if (change.DryRun(parseResult))
             {
-                HostApp.WriteFields(output, asJson, writer => Describe(writer, opened, before, null, null, $"dry run: nothing changed; a new HWID would replace {StoreMaintenance.HashOf(before.HardwareId)} and {before.Licenses.Count} CAL(s) would be removed"));
-                return HostApp.ExitOk;
+                HostApp.WriteFields(output, json, writer => Describe(writer, opened, before, null, null, $"dry run: nothing changed; a new HWID would replace {StoreMaintenance.HashOf(before.HardwareId)} and {before.Licenses.Count} CAL(s) would be removed"));
+                return Task.FromResult(HostApp.ExitOk);
             }
 
-            if (!parseResult.GetValue(yes) && !StoreMaintenance.Confirm(input, error, $"Replace the HWID {StoreMaintenance.HashOf(before.HardwareId)} of {opened.Kind}:{opened.Location} and remove its {before.Licenses.Count} CAL(s)?"))
+            string question = $"Replace the HWID {StoreMaintenance.HashOf(before.HardwareId)} of {opened.Kind}:{opened.Location} and remove its {before.Licenses.Count} CAL(s)?";
+            if (!change.TryConfirmAndBackUp(parseResult, opened, input, error, question, backUp: true, logger, out StoreBackup? backup))
             {
-                await error.WriteLineAsync("not confirmed: nothing was changed (--yes skips the question)").ConfigureAwait(false);
-                return HostApp.ExitCannotRun;
-            }
-
-            StoreBackup? backup = null;
-            if (!parseResult.GetValue(noBackup) && !StoreMaintenance.TryWriteBackup(opened, parseResult.GetValue(backupPath), logger, out backup, out message))
-            {
-                await error.WriteLineAsync(message).ConfigureAwait(false);
-                return HostApp.ExitCannotRun;
+                return Task.FromResult(HostApp.ExitCannotRun);
             }
 
             ClientHardwareId fresh = HardwareIdGenerator.Create(platformId, SystemRandomSource.Instance);
@@ -88,13 +59,13 @@ internal static class HwidCommand
             }
             catch (Exception exception) when (exception is LicenseStoreException or IOException or UnauthorizedAccessException)
             {
-                await error.WriteLineAsync($"the store {opened.Location} could not be changed: {exception.Message}{(backup is null ? string.Empty : $"; the backup {backup.Path} is intact")}").ConfigureAwait(false);
-                return HostApp.ExitCannotRun;
+                error.WriteLine(StoreChangeArguments.Failed(opened, "changed", exception, backup));
+                return Task.FromResult(HostApp.ExitCannotRun);
             }
 
             HostLog.HardwareIdRegenerated(logger, opened.Location, StoreMaintenance.HashOf(before.HardwareId), StoreMaintenance.HashOf(fresh), before.Licenses.Count, backup?.Path ?? "none");
-            HostApp.WriteFields(output, asJson, writer => Describe(writer, opened, before, fresh, backup, $"regenerated; {before.Licenses.Count} CAL(s) removed"));
-            return HostApp.ExitOk;
+            HostApp.WriteFields(output, json, writer => Describe(writer, opened, before, fresh, backup, $"regenerated; {before.Licenses.Count} CAL(s) removed"));
+            return Task.FromResult(HostApp.ExitOk);
         });
         return command;
     }

@@ -19,27 +19,16 @@ internal static class ImportCommand
     {
         var command = new Command("import", "Replace the store with FILE (an export or a wipe backup), after a backup of what it holds now.");
         var file = new Argument<string>("FILE") { Description = "A JSON export, a .reg of MSLicensing, a store file or a flash partition image." };
-        var store = new StoreArguments(command);
+        var change = new StoreChangeArguments(command);
         var adopt = new Option<bool>("--adopt") { Description = "Bind the imported HWID to this device (moving it from another one)." };
-        Option<bool> dryRun = StoreMaintenance.DryRunOption();
-        Option<bool> yes = StoreMaintenance.YesOption();
-        Option<string?> backupPath = StoreMaintenance.BackupOption();
-        Option<bool> noBackup = StoreMaintenance.NoBackupOption();
-        var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
         command.Arguments.Add(file);
         command.Options.Add(adopt);
-        command.Options.Add(dryRun);
-        command.Options.Add(yes);
-        command.Options.Add(backupPath);
-        command.Options.Add(noBackup);
-        command.Options.Add(json);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             ILogger logger = HostLogging.CreateLogger(parseResult, error, "TsThinLic.Import");
             string path = Path.GetFullPath(parseResult.GetValue(file)!);
-            if (!store.TryOpen(parseResult, out StoreSelection? selection, out string message))
+            if (!change.TryOpenAndRead(parseResult, error, out StoreSelection? selection, out LicenseStoreContents before))
             {
-                await error.WriteLineAsync(message).ConfigureAwait(false);
                 return HostApp.ExitCannotRun;
             }
 
@@ -62,7 +51,7 @@ internal static class ImportCommand
                 return HostApp.ExitCannotRun;
             }
 
-            if (!LicenseStoreImage.TryRead(image, opened.Geometry, out LicenseStoreImageFormat format, out LicenseStoreContents imported, out message))
+            if (!LicenseStoreImage.TryRead(image, opened.Geometry, out LicenseStoreImageFormat format, out LicenseStoreContents imported, out string message))
             {
                 await error.WriteLineAsync($"{path} cannot be imported: {message}").ConfigureAwait(false);
                 return HostApp.ExitCannotRun;
@@ -86,36 +75,19 @@ internal static class ImportCommand
                 }
             }
 
-            LicenseStoreContents before;
-            try
-            {
-                before = opened.Store.ReadContents();
-            }
-            catch (LicenseStoreException exception)
-            {
-                await error.WriteLineAsync($"the store {opened.Location} cannot be read: {exception.Message}").ConfigureAwait(false);
-                return HostApp.ExitCannotRun;
-            }
-
-            bool asJson = parseResult.GetValue(json);
+            bool asJson = change.Json(parseResult);
             string how = raw ? "byte for byte (the store's own image)" : "contents (HWID, fingerprint and CALs kept; the store's commit)";
-            if (parseResult.GetValue(dryRun))
+            if (change.DryRun(parseResult))
             {
                 HostApp.WriteFields(output, asJson, writer => Describe(writer, opened, path, format, "dry run: nothing changed", how, before, target, null, warnings));
                 return HostApp.ExitOk;
             }
 
             bool replacing = StoreMaintenance.HoldsAnything(opened, before);
-            if (replacing && !parseResult.GetValue(yes) && !StoreMaintenance.Confirm(input, error, $"Replace {opened.Kind}:{opened.Location} ({before.Licenses.Count} CAL(s), HWID {StoreMaintenance.HashOf(before.HardwareId)}) with {path} ({target.Licenses.Count} CAL(s), HWID {StoreMaintenance.HashOf(target.HardwareId)})?"))
-            {
-                await error.WriteLineAsync("not confirmed: nothing was changed (--yes skips the question)").ConfigureAwait(false);
-                return HostApp.ExitCannotRun;
-            }
-
+            string question = $"Replace {opened.Kind}:{opened.Location} ({before.Licenses.Count} CAL(s), HWID {StoreMaintenance.HashOf(before.HardwareId)}) with {path} ({target.Licenses.Count} CAL(s), HWID {StoreMaintenance.HashOf(target.HardwareId)})?";
             StoreBackup? backup = null;
-            if (replacing && !parseResult.GetValue(noBackup) && !StoreMaintenance.TryWriteBackup(opened, parseResult.GetValue(backupPath), logger, out backup, out message))
+            if (replacing && !change.TryConfirmAndBackUp(parseResult, opened, input, error, question, backUp: true, logger, out backup))
             {
-                await error.WriteLineAsync(message).ConfigureAwait(false);
                 return HostApp.ExitCannotRun;
             }
 
@@ -136,7 +108,7 @@ internal static class ImportCommand
             }
             catch (Exception exception) when (exception is LicenseStoreException or IOException or UnauthorizedAccessException)
             {
-                await error.WriteLineAsync($"the store {opened.Location} could not be replaced: {exception.Message}{(backup is null ? string.Empty : $"; the backup {backup.Path} is intact")}").ConfigureAwait(false);
+                await error.WriteLineAsync(StoreChangeArguments.Failed(opened, "replaced", exception, backup)).ConfigureAwait(false);
                 return HostApp.ExitCannotRun;
             }
 

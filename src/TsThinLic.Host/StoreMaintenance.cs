@@ -22,14 +22,6 @@ internal static class StoreMaintenance
     /// <summary>The clock that names backups; tests replace it.</summary>
     internal static TimeProvider Clock { get; set; } = TimeProvider.System;
 
-    public static Option<bool> YesOption() => new("--yes", "-y") { Description = "Do not ask for confirmation." };
-
-    public static Option<bool> DryRunOption() => new("--dry-run") { Description = "Say what would be done; change nothing and write no backup." };
-
-    public static Option<string?> BackupOption() => new("--backup") { Description = "Write the backup to FILE (default: a timestamped file in a backups directory beside the store)." };
-
-    public static Option<bool> NoBackupOption() => new("--no-backup") { Description = "Do not write a backup first." };
-
     /// <summary>A HWID as logs and output name it: its short hash, never the value.</summary>
     public static string HashOf(ClientHardwareId? hardwareId) => hardwareId is { } id ? HardwareIdFingerprint.Compute(id.ToArray()) : "none";
 
@@ -157,4 +149,90 @@ internal static class StoreMaintenance
         || (store.Store is IVerifiableLicenseStore verifiable
             && verifiable.Verify().Findings.Any(f => f.Kind is StoreFindingKind.Corrupt or StoreFindingKind.Superseded or StoreFindingKind.Valid or StoreFindingKind.Clone
                 && !f.Record.Contains(" ACL", StringComparison.Ordinal) && f.Record != "Unified Write Filter"));
+}
+
+/// <summary>
+/// The options of a command that changes a store (the store, --dry-run, --yes, --backup, --no-backup, --json) and the
+/// steps every such command takes in the same order: read what the store holds, ask, back up.
+/// </summary>
+internal sealed class StoreChangeArguments
+{
+    private readonly StoreArguments _store;
+    private readonly Option<bool> _dryRun = new("--dry-run") { Description = "Say what would be done; change nothing and write no backup." };
+    private readonly Option<bool> _yes = new("--yes", "-y") { Description = "Do not ask for confirmation." };
+    private readonly Option<string?> _backup = new("--backup") { Description = "Write the backup to FILE (default: a timestamped file in a backups directory beside the store)." };
+    private readonly Option<bool> _noBackup = new("--no-backup") { Description = "Do not write a backup first." };
+    private readonly Option<bool> _json = new("--json") { Description = "Print the result as JSON." };
+
+    public StoreChangeArguments(Command command)
+    {
+        _store = new StoreArguments(command);
+        command.Options.Add(_dryRun);
+        command.Options.Add(_yes);
+        command.Options.Add(_backup);
+        command.Options.Add(_noBackup);
+        command.Options.Add(_json);
+    }
+
+    public bool DryRun(ParseResult parseResult) => parseResult.GetValue(_dryRun);
+
+    public bool Json(ParseResult parseResult) => parseResult.GetValue(_json);
+
+    /// <summary>Opens the store and reads what it holds; false (the reason written to <paramref name="error"/>) when it cannot.</summary>
+    public bool TryOpenAndRead(ParseResult parseResult, TextWriter error, out StoreSelection? selection, out LicenseStoreContents contents)
+    {
+        contents = LicenseStoreContents.Empty;
+        if (parseResult.GetValue(_backup) is not null && parseResult.GetValue(_noBackup))
+        {
+            error.WriteLine("--backup and --no-backup contradict each other");
+            selection = null;
+            return false;
+        }
+
+        if (!_store.TryOpen(parseResult, out selection, out string message))
+        {
+            error.WriteLine(message);
+            return false;
+        }
+
+        try
+        {
+            contents = selection!.Store.ReadContents();
+            return true;
+        }
+        catch (LicenseStoreException exception)
+        {
+            error.WriteLine($"the store {selection!.Location} cannot be read: {exception.Message}");
+            selection.Dispose();
+            selection = null;
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Asks <paramref name="question"/> unless --yes, then writes the backup unless --no-backup (or
+    /// <paramref name="backUp"/> is false: nothing there to keep). False, with the reason written, when the change must
+    /// not go ahead: nothing has been changed then.
+    /// </summary>
+    public bool TryConfirmAndBackUp(ParseResult parseResult, StoreSelection store, TextReader input, TextWriter error, string question, bool backUp, ILogger logger, out StoreBackup? backup)
+    {
+        backup = null;
+        if (!parseResult.GetValue(_yes) && !StoreMaintenance.Confirm(input, error, question))
+        {
+            error.WriteLine("not confirmed: nothing was changed (--yes skips the question)");
+            return false;
+        }
+
+        if (backUp && !parseResult.GetValue(_noBackup) && !StoreMaintenance.TryWriteBackup(store, parseResult.GetValue(_backup), logger, out backup, out string message))
+        {
+            error.WriteLine(message);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>The message when the change itself failed after the backup was written.</summary>
+    public static string Failed(StoreSelection store, string what, Exception exception, StoreBackup? backup)
+        => $"the store {store.Location} could not be {what}: {exception.Message}{(backup is null ? string.Empty : $"; the backup {backup.Path} is intact")}";
 }

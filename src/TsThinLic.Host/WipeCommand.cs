@@ -17,73 +17,37 @@ internal static class WipeCommand
     public static Command Create(TextReader input, TextWriter output, TextWriter error)
     {
         var command = new Command("wipe", "Remove the CALs and the HWID (a new HWID is made at the next connection), after a backup.");
-        var store = new StoreArguments(command);
+        var change = new StoreChangeArguments(command);
         var calsOnly = new Option<bool>("--cals-only") { Description = "Keep the HWID; remove only the CALs." };
-        Option<bool> dryRun = StoreMaintenance.DryRunOption();
-        Option<bool> yes = StoreMaintenance.YesOption();
-        Option<string?> backupPath = StoreMaintenance.BackupOption();
-        Option<bool> noBackup = StoreMaintenance.NoBackupOption();
-        var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
         command.Options.Add(calsOnly);
-        command.Options.Add(dryRun);
-        command.Options.Add(yes);
-        command.Options.Add(backupPath);
-        command.Options.Add(noBackup);
-        command.Options.Add(json);
-        command.SetAction(async (parseResult, cancellationToken) =>
+        command.SetAction((parseResult, cancellationToken) =>
         {
             ILogger logger = HostLogging.CreateLogger(parseResult, error, "TsThinLic.Wipe");
-            if (parseResult.GetValue(backupPath) is not null && parseResult.GetValue(noBackup))
+            if (!change.TryOpenAndRead(parseResult, error, out StoreSelection? selection, out LicenseStoreContents before))
             {
-                await error.WriteLineAsync("--backup and --no-backup contradict each other").ConfigureAwait(false);
-                return HostApp.ExitCannotRun;
-            }
-
-            if (!store.TryOpen(parseResult, out StoreSelection? selection, out string message))
-            {
-                await error.WriteLineAsync(message).ConfigureAwait(false);
-                return HostApp.ExitCannotRun;
+                return Task.FromResult(HostApp.ExitCannotRun);
             }
 
             using StoreSelection opened = selection!;
             bool onlyCals = parseResult.GetValue(calsOnly);
-            LicenseStoreContents before;
-            bool holdsAnything;
-            try
-            {
-                before = opened.Store.ReadContents();
-                holdsAnything = StoreMaintenance.HoldsAnything(opened, before);
-            }
-            catch (LicenseStoreException exception)
-            {
-                await error.WriteLineAsync($"the store {opened.Location} cannot be read: {exception.Message}").ConfigureAwait(false);
-                return HostApp.ExitCannotRun;
-            }
-
+            bool json = change.Json(parseResult);
             string what = onlyCals ? "the CALs" : "the CALs and the HWID";
-            if (!holdsAnything || (onlyCals && before.Licenses.Count == 0 && before.HardwareId is not null))
+            if (!StoreMaintenance.HoldsAnything(opened, before) || (onlyCals && before.Licenses.Count == 0 && before.HardwareId is not null))
             {
-                HostApp.WriteFields(output, parseResult.GetValue(json), writer => Describe(writer, opened, "nothing to wipe", before, null, onlyCals, dryRun: false));
-                return HostApp.ExitOk;
+                HostApp.WriteFields(output, json, writer => Describe(writer, opened, "nothing to wipe", before, null, onlyCals, dryRun: false));
+                return Task.FromResult(HostApp.ExitOk);
             }
 
-            if (parseResult.GetValue(dryRun))
+            if (change.DryRun(parseResult))
             {
-                HostApp.WriteFields(output, parseResult.GetValue(json), writer => Describe(writer, opened, "dry run: nothing changed", before, null, onlyCals, dryRun: true));
-                return HostApp.ExitOk;
+                HostApp.WriteFields(output, json, writer => Describe(writer, opened, "dry run: nothing changed", before, null, onlyCals, dryRun: true));
+                return Task.FromResult(HostApp.ExitOk);
             }
 
-            if (!parseResult.GetValue(yes) && !StoreMaintenance.Confirm(input, error, $"Wipe {what} of {opened.Kind}:{opened.Location} ({before.Licenses.Count} CAL(s), HWID {StoreMaintenance.HashOf(before.HardwareId)})?"))
+            string question = $"Wipe {what} of {opened.Kind}:{opened.Location} ({before.Licenses.Count} CAL(s), HWID {StoreMaintenance.HashOf(before.HardwareId)})?";
+            if (!change.TryConfirmAndBackUp(parseResult, opened, input, error, question, backUp: true, logger, out StoreBackup? backup))
             {
-                await error.WriteLineAsync("not confirmed: nothing was changed (--yes skips the question)").ConfigureAwait(false);
-                return HostApp.ExitCannotRun;
-            }
-
-            StoreBackup? backup = null;
-            if (!parseResult.GetValue(noBackup) && !StoreMaintenance.TryWriteBackup(opened, parseResult.GetValue(backupPath), logger, out backup, out message))
-            {
-                await error.WriteLineAsync(message).ConfigureAwait(false);
-                return HostApp.ExitCannotRun;
+                return Task.FromResult(HostApp.ExitCannotRun);
             }
 
             try
@@ -93,14 +57,14 @@ internal static class WipeCommand
             }
             catch (Exception exception) when (exception is LicenseStoreException or IOException or UnauthorizedAccessException)
             {
-                await error.WriteLineAsync($"the store {opened.Location} could not be wiped: {exception.Message}{(backup is null ? string.Empty : $"; the backup {backup.Path} is intact")}").ConfigureAwait(false);
-                return HostApp.ExitCannotRun;
+                error.WriteLine(StoreChangeArguments.Failed(opened, "wiped", exception, backup));
+                return Task.FromResult(HostApp.ExitCannotRun);
             }
 
             string newHash = onlyCals ? StoreMaintenance.HashOf(before.HardwareId) : "none until the next connection";
             HostLog.StoreWiped(logger, opened.Location, onlyCals ? "CALs" : "CALs and HWID", StoreMaintenance.HashOf(before.HardwareId), newHash, backup?.Path ?? "none");
-            HostApp.WriteFields(output, parseResult.GetValue(json), writer => Describe(writer, opened, $"wiped {what}", before, backup, onlyCals, dryRun: false));
-            return HostApp.ExitOk;
+            HostApp.WriteFields(output, json, writer => Describe(writer, opened, $"wiped {what}", before, backup, onlyCals, dryRun: false));
+            return Task.FromResult(HostApp.ExitOk);
         });
         return command;
     }
