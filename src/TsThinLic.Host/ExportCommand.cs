@@ -59,7 +59,7 @@ internal static class ExportCommand
             }
 
             string formatName = asReg ? "reg" : "json";
-            HostLog.StoreExported(logger, opened.Location, path, formatName, StoreMaintenance.HashOf(contents.HardwareId), contents.Licenses.Count);
+            Log.ExportCommandCompleted(logger, opened.Location, path, formatName, StoreMaintenance.HashOf(contents.HardwareId), contents.Licenses.Count);
             HostApp.WriteFields(output, parseResult.GetValue(json), writer =>
             {
                 writer.WriteString("store", $"{opened.Kind}:{opened.Location}");

@@ -63,7 +63,7 @@ internal static class HwidCommand
                 return Task.FromResult(HostApp.ExitCannotRun);
             }
 
-            HostLog.HardwareIdRegenerated(logger, opened.Location, StoreMaintenance.HashOf(before.HardwareId), StoreMaintenance.HashOf(fresh), before.Licenses.Count, backup?.Path ?? "none");
+            Log.HwidCommandRegenerated(logger, opened.Location, StoreMaintenance.HashOf(before.HardwareId), StoreMaintenance.HashOf(fresh), before.Licenses.Count, backup?.Path ?? "none");
             HostApp.WriteFields(output, json, writer => Describe(writer, opened, before, fresh, backup, $"regenerated; {before.Licenses.Count} CAL(s) removed"));
             return Task.FromResult(HostApp.ExitOk);
         });

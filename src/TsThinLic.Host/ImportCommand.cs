@@ -112,7 +112,7 @@ internal static class ImportCommand
                 return HostApp.ExitCannotRun;
             }
 
-            HostLog.StoreImported(logger, opened.Location, path, format.ToString(), raw ? "raw" : "contents", StoreMaintenance.HashOf(before.HardwareId), StoreMaintenance.HashOf(after.HardwareId), after.Licenses.Count, backup?.Path ?? "none");
+            Log.ImportCommandCompleted(logger, opened.Location, path, format.ToString(), raw ? "raw" : "contents", StoreMaintenance.HashOf(before.HardwareId), StoreMaintenance.HashOf(after.HardwareId), after.Licenses.Count, backup?.Path ?? "none");
             bool intact = after.ContentEquals(target);
             if (!intact)
             {

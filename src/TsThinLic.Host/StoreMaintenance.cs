@@ -92,7 +92,7 @@ internal static class StoreMaintenance
 
         bool restorable = LicenseStoreImage.TryRead(image, store.Geometry, out _, out _, out string reason);
         backup = new StoreBackup(target, image.Length, store.ImageFormat, restorable, restorable ? $"restore with: tsthinlic import {target}" : $"kept for the record; it cannot be imported ({reason})");
-        HostLog.BackupWritten(logger, store.Location, target, image.Length, store.ImageFormat.ToString());
+        Log.BackupWritten(logger, store.Location, target, image.Length, store.ImageFormat.ToString());
         return true;
     }
 

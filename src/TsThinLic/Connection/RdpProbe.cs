@@ -8,6 +8,7 @@ using TsThinLic.Pdu;
 using TsThinLic.Rdp;
 using TsThinLic.Storage;
 using TsThinLic.Transport;
+using TsThinLic.Diagnostics;
 
 namespace TsThinLic.Connection;
 
@@ -68,7 +69,7 @@ public sealed class RdpProbe
             await attempt.RunAsync(host, port, requested).ConfigureAwait(false);
             if (_options.Security == ProbeSecurity.Auto && result.Failure?.NegotiationFailure is NegotiationFailureCode.SslNotAllowedByServer or NegotiationFailureCode.SslCertNotOnServer)
             {
-                ConnectionLog.FallingBackToStandardSecurity(_logger, RdpSpecNames.NegotiationFailure(result.Failure.NegotiationFailure.Value));
+                Log.ProbeFallingBackToStandardSecurity(_logger, RdpSpecNames.NegotiationFailure(result.Failure.NegotiationFailure.Value));
                 result.Failure = null;
                 result.FellBackToStandardSecurity = true;
                 attempt = new Attempt(this, result, identity, stored, random, linked.Token);
@@ -90,11 +91,11 @@ public sealed class RdpProbe
 
         if (result.Failure is { } failure)
         {
-            ConnectionLog.Failed(_logger, host, port, failure.Reason.ToString(), failure.Phase.ToString(), failure.Message);
+            Log.ProbeFailed(_logger, host, port, failure.Reason.ToString(), failure.Phase.ToString(), failure.Message);
         }
         else
         {
-            ConnectionLog.Finished(_logger, host, port, result.Outcome?.ToString() ?? "?");
+            Log.ProbeFinished(_logger, host, port, result.Outcome?.ToString() ?? "?");
         }
 
         return result;
@@ -114,12 +115,12 @@ public sealed class RdpProbe
             result.StoredLicense = license;
             if (license is not null)
             {
-                ConnectionLog.LicenseStored(_logger, license.Key.ToString(), license.LicenseInfo.Length);
+                Log.ProbeLicenseStored(_logger, license.Key.ToString(), license.LicenseInfo.Length);
             }
         }
         catch (LicenseStoreException exception)
         {
-            ConnectionLog.StoreSaveFailed(_logger, exception);
+            Log.ProbeStoreSaveFailed(_logger, exception);
             result.Failure = new ConnectionFailure(ConnectionFailureReason.StoreFailed, ConnectionPhase.Finished, $"the server's answer was {result.Outcome}, but the store refused it: {exception.Message}");
             result.Outcome = null;
         }
@@ -143,7 +144,7 @@ public sealed class RdpProbe
         public async Task RunAsync(string host, int port, NegotiationProtocols requested)
         {
             result.RequestedProtocols = requested;
-            ConnectionLog.Connecting(owner._logger, host, port, RdpSpecNames.Protocol(requested));
+            Log.ProbeConnecting(owner._logger, host, port, RdpSpecNames.Protocol(requested));
             _phaseStart = owner._time.GetTimestamp();
             Phase = ConnectionPhase.TcpConnect;
             using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -198,7 +199,7 @@ public sealed class RdpProbe
 
             long now = owner._time.GetTimestamp();
             result.Phases.Add(new PhaseTiming(Phase, owner._time.GetElapsedTime(_phaseStart, now)));
-            ConnectionLog.PhaseCompleted(owner._logger, Phase.ToString(), owner._time.GetElapsedTime(_phaseStart, now).TotalMilliseconds);
+            Log.ProbePhaseCompleted(owner._logger, Phase.ToString(), owner._time.GetElapsedTime(_phaseStart, now).TotalMilliseconds);
             _phaseStart = now;
             if (next is { } phase)
             {

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TsThinLic.Capture;
+using TsThinLic.Diagnostics;
 
 namespace TsThinLic.Replay;
 
@@ -46,12 +47,12 @@ public sealed class ReplayReport
         {
             if (input.Error is not null)
             {
-                ReplayLog.InputProblem(logger, input.Path, input.Error);
+                Log.ReplayInputProblem(logger, input.Path, input.Error);
             }
 
             foreach (string notice in input.Notices)
             {
-                ReplayLog.NotReplayable(logger, input.Path, notice);
+                Log.ReplayNotReplayable(logger, input.Path, notice);
             }
 
             foreach (ReplayExchange exchange in input.Exchanges)

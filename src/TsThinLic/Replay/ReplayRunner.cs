@@ -5,6 +5,7 @@ using TsThinLic.Capture;
 using TsThinLic.Licensing;
 using TsThinLic.Pdu;
 using TsThinLic.Storage;
+using TsThinLic.Diagnostics;
 
 namespace TsThinLic.Replay;
 
@@ -25,7 +26,7 @@ public static class ReplayRunner
         logger ??= NullLogger.Instance;
         ReplaySecrets secrets = exchange.Secrets;
         bool exact = secrets.AllowsByteExactReplay;
-        ReplayLog.Replaying(logger, exchange.Name, exchange.Source, exchange.Pdus.Count, exact ? "byte-exact" : "field-by-field");
+        Log.ReplayStarting(logger, exchange.Name, exchange.Source, exchange.Pdus.Count, exact ? "byte-exact" : "field-by-field");
         ClientHardwareId hardwareId = secrets.HardwareId ?? new ClientHardwareId(secrets.PlatformId ?? DefaultPlatformId, new byte[ClientHardwareId.DataLength]);
         var identity = new ClientIdentity(hardwareId, secrets.UserName ?? string.Empty, secrets.MachineName ?? string.Empty);
         var store = new LicenseStoreSnapshot(secrets.HardwareId, secrets.StoredLicenses);
@@ -81,10 +82,10 @@ public static class ReplayRunner
             : results.Any(r => r.Verdict == ReplayVerdict.Pass) ? ReplayVerdict.Pass : ReplayVerdict.Unsupported;
         foreach (ReplayPduResult failed in results.Where(r => r.Verdict == ReplayVerdict.Fail))
         {
-            ReplayLog.PduFailed(logger, exchange.Name, failed.Index, failed.MessageType, failed.Detail);
+            Log.ReplayPduFailed(logger, exchange.Name, failed.Index, failed.MessageType, failed.Detail);
         }
 
-        ReplayLog.Replayed(logger, exchange.Name, ReplayReport.Verdict(verdict), outcome);
+        Log.ReplayFinished(logger, exchange.Name, ReplayReport.Verdict(verdict), outcome);
         return new ReplayExchangeResult(exchange, verdict, exact ? "byte-exact" : "field-by-field", outcome, results, problems);
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using TsThinLic.Diagnostics;
 
 namespace TsThinLic.Storage.Files;
 
@@ -92,7 +93,7 @@ public sealed class FileLicenseStore : IVerifiableLicenseStore, ITransferableLic
             }
 
             _files.SyncDirectory(Directory);
-            StoreLog.Wiped(_logger, Name, licensesOnly ? "licenses" : "everything");
+            Log.StoreWiped(_logger, Name, licensesOnly ? "licenses" : "everything");
         }
     }
 
@@ -156,7 +157,7 @@ public sealed class FileLicenseStore : IVerifiableLicenseStore, ITransferableLic
             _files.SyncDirectory(Directory);
             _files.Delete(PreviousPath);
             _files.SyncDirectory(Directory);
-            StoreLog.Committed(_logger, Name, 0, bytes.Length, Path + " (restored image)");
+            Log.StoreCommitted(_logger, Name, 0, bytes.Length, Path + " (restored image)");
         }
     }
 
@@ -235,7 +236,7 @@ public sealed class FileLicenseStore : IVerifiableLicenseStore, ITransferableLic
 
         _files.Rename(TemporaryPath, Path);
         _files.SyncDirectory(Directory);
-        StoreLog.Committed(_logger, Name, sequence, payload.Length, Path);
+        Log.StoreCommitted(_logger, Name, sequence, payload.Length, Path);
     }
 
     private CurrentState ReadCurrent(bool log) => ReadCurrent([Read(Path), Read(PreviousPath)], log);
@@ -247,7 +248,7 @@ public sealed class FileLicenseStore : IVerifiableLicenseStore, ITransferableLic
         {
             if (generation.State == EnvelopeState.Invalid && log)
             {
-                StoreLog.RecordCorrupt(_logger, generation.File, generation.Reason);
+                Log.StoreRecordCorrupt(_logger, generation.File, generation.Reason);
             }
 
             if (generation.State == EnvelopeState.Valid && (newest is null || StoreEnvelope.IsNewer(generation.Sequence, newest.Sequence)))
@@ -264,12 +265,12 @@ public sealed class FileLicenseStore : IVerifiableLicenseStore, ITransferableLic
         StoreContent content = newest.Content!.ForDevice(_deviceFingerprint, out bool clone);
         if (clone && log)
         {
-            StoreLog.CloneDetected(_logger);
+            Log.StoreCloneDetected(_logger);
         }
 
         if (log)
         {
-            StoreLog.Loaded(_logger, Name, newest.Sequence, content.Licenses.Count);
+            Log.StoreLoaded(_logger, Name, newest.Sequence, content.Licenses.Count);
         }
 
         return new CurrentState(newest, newest.Sequence, content, newest.Content, clone);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using TsThinLic.Diagnostics;
 
 namespace TsThinLic.Storage.Flash;
 
@@ -101,7 +102,7 @@ public sealed class FlashLicenseStore : IVerifiableLicenseStore, ITransferableLi
                 EraseSlot(newest);
             }
 
-            StoreLog.Wiped(_logger, Name, licensesOnly ? "licenses" : "everything");
+            Log.StoreWiped(_logger, Name, licensesOnly ? "licenses" : "everything");
         }
     }
 
@@ -169,7 +170,7 @@ public sealed class FlashLicenseStore : IVerifiableLicenseStore, ITransferableLi
 
             WriteSlotRaw(imageNewest, newest);
             WriteSlotRaw(1 - imageNewest, bytes.AsSpan((int)((1 - imageNewest) * SlotLength), (int)SlotLength));
-            StoreLog.Committed(_logger, Name, 0, bytes.Length, "both slots (restored image)");
+            Log.StoreCommitted(_logger, Name, 0, bytes.Length, "both slots (restored image)");
         }
     }
 
@@ -267,7 +268,7 @@ public sealed class FlashLicenseStore : IVerifiableLicenseStore, ITransferableLi
         byte[] payload = StorePayload.Encode(next);
         if (payload.Length > MaxPayloadLength)
         {
-            StoreLog.Refused(_logger, Name, $"{payload.Length}-byte snapshot, slots hold {MaxPayloadLength}");
+            Log.StoreRefused(_logger, Name, $"{payload.Length}-byte snapshot, slots hold {MaxPayloadLength}");
             throw new LicenseStoreException($"The new snapshot needs {payload.Length} bytes; a slot of this partition holds {MaxPayloadLength}. Wipe unused licenses first.");
         }
 
@@ -284,7 +285,7 @@ public sealed class FlashLicenseStore : IVerifiableLicenseStore, ITransferableLi
         _device.Program(slotOffset, body);
         // The commit marker last: until it is programmed the slot is not valid, so the old snapshot stays the newest.
         _device.Program(slotOffset + body.Length, marker);
-        StoreLog.Committed(_logger, Name, sequence, payload.Length, $"slot {(char)('A' + target)}");
+        Log.StoreCommitted(_logger, Name, sequence, payload.Length, $"slot {(char)('A' + target)}");
         return target;
     }
 
@@ -325,7 +326,7 @@ public sealed class FlashLicenseStore : IVerifiableLicenseStore, ITransferableLi
         {
             if (slots[i].State == EnvelopeState.Invalid && log)
             {
-                StoreLog.RecordCorrupt(_logger, $"{Name} slot {(char)('A' + i)}", slots[i].Reason);
+                Log.StoreRecordCorrupt(_logger, $"{Name} slot {(char)('A' + i)}", slots[i].Reason);
             }
 
             if (slots[i].State == EnvelopeState.Valid && (newest is null || StoreEnvelope.IsNewer(slots[i].Sequence, slots[newest.Value].Sequence)))
@@ -343,12 +344,12 @@ public sealed class FlashLicenseStore : IVerifiableLicenseStore, ITransferableLi
         StoreContent content = slots[n].Content!.ForDevice(_deviceFingerprint, out bool clone);
         if (clone && log)
         {
-            StoreLog.CloneDetected(_logger);
+            Log.StoreCloneDetected(_logger);
         }
 
         if (log)
         {
-            StoreLog.Loaded(_logger, Name, slots[n].Sequence, content.Licenses.Count);
+            Log.StoreLoaded(_logger, Name, slots[n].Sequence, content.Licenses.Count);
         }
 
         return new CurrentState(n, slots[n].Sequence, content, slots[n].Content!, clone);

@@ -4,6 +4,7 @@ using System.Security;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TsThinLic.Pdu;
+using TsThinLic.Diagnostics;
 
 namespace TsThinLic.Storage.Registry;
 
@@ -110,7 +111,7 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore, ITransferabl
 
                 return 0;
             });
-            StoreLog.Wiped(_logger, "registry MSLicensing", licensesOnly ? "licenses" : "everything");
+            Log.StoreWiped(_logger, "registry MSLicensing", licensesOnly ? "licenses" : "everything");
         }
     }
 
@@ -214,7 +215,7 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore, ITransferabl
 
         foreach (StoreFinding finding in findings.Where(f => f.Kind == StoreFindingKind.Attention))
         {
-            StoreLog.RegistryAttention(_logger, $"{finding.Record}: {finding.Detail}");
+            Log.StoreRegistryAttention(_logger, $"{finding.Record}: {finding.Detail}");
         }
 
         return findings;
@@ -267,7 +268,7 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore, ITransferabl
             if (!keep.Contains(name))
             {
                 _registry.DeleteKeyTree(StoreKey + "\\" + name);
-                StoreLog.RegistryEntryRemoved(_logger, name);
+                Log.StoreRegistryEntryRemoved(_logger, name);
             }
         }
 
@@ -341,7 +342,7 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore, ITransferabl
             findings.Add(new StoreFinding(record, StoreFindingKind.Corrupt, reason));
             if (log)
             {
-                StoreLog.RecordCorrupt(_logger, record, reason);
+                Log.StoreRecordCorrupt(_logger, record, reason);
             }
         }
 
@@ -436,7 +437,7 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore, ITransferabl
         StoreContent effective = raw.ForDevice(_deviceFingerprint, out bool clone);
         if (clone && log)
         {
-            StoreLog.CloneDetected(_logger);
+            Log.StoreCloneDetected(_logger);
         }
 
         return new State(raw, effective, clone, names, entries, chosen.Select(c => c.Name).ToHashSet(StringComparer.OrdinalIgnoreCase), superseded, findings);
