@@ -220,12 +220,14 @@ public static class LicenseDoctor
             return DoctorCheck.Ok(Id, string.Join("; ", evidence));
         }
 
-        // The device works today; what fails is on the server (no permanent CAL to give, or no logon ever completes),
-        // so this is a warning: exit 0, and the fix names the server. A wipe would launder the device into a new HWID
-        // with a fresh 90-day temporary CAL, one more entry in the license server's database, and the same end.
+        // A problem (exit 1) although the device still connects today: this is the 89/90-day attrition the article
+        // explains, and catching it before event 1011 disconnects the device is what a fleet running doctor wants. The
+        // fix is on the server (no permanent CAL to give, or no logon ever completes). A wipe would launder the device
+        // into a new HWID with a fresh 90-day temporary CAL, one more entry in the license server's database, and the
+        // same end.
         return new DoctorCheck(
             Id,
-            DoctorVerdict.Warning,
+            DoctorVerdict.Problem,
             string.Join("; ", aging.Concat(evidence))
                 + ": the server has not upgraded it, so each connection that finds no permanent CAL logs 1000, and at expiry the server disconnects the device and logs 1011",
             "on the license server: free permanent per-device CALs in the pool, the RD server's licensing mode set to per device, and a user who completes a logon from this device (a temporary CAL is upgraded only after a successful logon). A wipe does NOT help: it only makes a new HWID that gets another 90-day temporary CAL, burning another license-server record and hiding the shortage",

@@ -79,8 +79,8 @@ public sealed class LicenseDoctorTests
     {
         // A 90-day CAL issued 80 days ago, or one a server issued for less: ten days left is when 1011 becomes near.
         var hwid = NewHwid();
-        Assert.Equal(DoctorVerdict.Warning, Run(DoctorCheckIds.TemporaryCalAge, hwid, [License(Mint(hwid, true, Now.AddDays(-80), Now.AddDays(10)))]).Verdict);
-        Assert.Equal(DoctorVerdict.Warning, Run(DoctorCheckIds.TemporaryCalAge, hwid, [License(Mint(hwid, true, Now.AddDays(-20), Now.AddDays(9)))]).Verdict);
+        Assert.Equal(DoctorVerdict.Problem, Run(DoctorCheckIds.TemporaryCalAge, hwid, [License(Mint(hwid, true, Now.AddDays(-80), Now.AddDays(10)))]).Verdict);
+        Assert.Equal(DoctorVerdict.Problem, Run(DoctorCheckIds.TemporaryCalAge, hwid, [License(Mint(hwid, true, Now.AddDays(-20), Now.AddDays(9)))]).Verdict);
         Assert.Equal(DoctorVerdict.Ok, Run(DoctorCheckIds.TemporaryCalAge, hwid, [License(Mint(hwid, true, Now.AddDays(-79), Now.AddDays(11)))]).Verdict);
     }
 

@@ -262,7 +262,7 @@ public sealed class DoctorCommandTests : IDisposable
 
     [Theory]
     [MemberData(nameof(PersistentKinds), MemberType = typeof(DoctorStoreKit))]
-    public async Task ATemporaryCal85DaysOldWithNoPermanentOneWarnsThat1011IsComing(string kind)
+    public async Task ATemporaryCal85DaysOldWithNoPermanentOneIsAProblemBecause1011IsComing(string kind)
     {
         var hwid = NewHwid();
         string store = Write(kind, _directory, hwid, [License(Mint(hwid, true, Now.AddDays(-85), Now.AddDays(5)))]);
@@ -270,11 +270,11 @@ public sealed class DoctorCommandTests : IDisposable
 
         var (exit, report, _) = await DoctorAsync(Fixed, "--store", store);
 
-        // The device still connects today, and the fix is on the server: a warning, exit 0.
-        Assert.Equal(0, exit);
-        Assert.Equal(1, report.GetProperty("warnings").GetInt32());
+        // The device still connects today, but the attrition is what doctor is for: a problem, exit 1; the fix is on the server.
+        Assert.Equal(1, exit);
+        Assert.Equal(1, report.GetProperty("problems").GetInt32());
         JsonElement age = Check(report, DoctorCheckIds.TemporaryCalAge);
-        Assert.Equal("warning", age.GetProperty("verdict").GetString());
+        Assert.Equal("problem", age.GetProperty("verdict").GetString());
         Assert.Equal([ServerEvents.UnableToAcquireLicense, ServerEvents.TemporaryLicenseExpired], Events(report, DoctorCheckIds.TemporaryCalAge));
         Assert.False(age.GetProperty("wipeFixes").GetBoolean());
         Assert.Contains("85 day(s) old", age.GetProperty("evidence").GetString(), StringComparison.Ordinal);
