@@ -25,27 +25,14 @@ internal static class DoctorCommand
     public static Command Create(TextWriter output, TextWriter error, DoctorEnvironment environment)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        var storeOption = new Option<string?>("--store") { Description = "memory, registry, reg:FILE.reg, flash:PATH or file:PATH (default: the profile's, else file:" + StoreSelection.DefaultFilePath() + ")" };
-        var profileOption = new Option<string?>("--profile") { Description = "A device profile (hardware/….json)." };
-        var regOption = new Option<string?>("--reg") { Description = "A .reg export of HKLM\\SOFTWARE\\Microsoft\\MSLicensing (same as --store reg:FILE)." };
         var serverOption = new Option<string?>("--server") { Description = "HOST[:PORT] of the RD server: check that TCP reaches it (port 3389 unless given)." };
         var jsonOption = new Option<bool>("--json") { Description = "Print JSON." };
         var command = new Command("doctor", "Check this device's licensing: server reachability, the store, the HWID and every CAL; say what each finding causes on the server and how to fix it.");
-        command.Options.Add(storeOption);
-        command.Options.Add(profileOption);
-        command.Options.Add(regOption);
+        var storeArguments = new StoreArguments(command);
         command.Options.Add(serverOption);
         command.Options.Add(jsonOption);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            string? reg = parseResult.GetValue(regOption);
-            string? store = parseResult.GetValue(storeOption);
-            if (reg is not null && store is not null)
-            {
-                await error.WriteLineAsync("--reg and --store name two stores: give one").ConfigureAwait(false);
-                return HostApp.ExitCannotRun;
-            }
-
             string? server = parseResult.GetValue(serverOption);
             string host = string.Empty;
             int port = 0;
@@ -55,7 +42,7 @@ internal static class DoctorCommand
                 return HostApp.ExitCannotRun;
             }
 
-            if (!StoreSelection.TryResolve(reg is not null ? "reg:" + reg : store, parseResult.GetValue(profileOption), out StoreTarget? target, out string message))
+            if (!storeArguments.TryResolve(parseResult, out StoreTarget? target, out string message))
             {
                 await error.WriteLineAsync(message).ConfigureAwait(false);
                 return HostApp.ExitCannotRun;

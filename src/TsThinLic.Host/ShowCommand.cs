@@ -15,19 +15,13 @@ internal static class ShowCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var storeOption = new Option<string?>("--store") { Description = "memory, registry, reg:FILE.reg, flash:PATH or file:PATH (default: the profile's, else file:" + StoreSelection.DefaultFilePath() + ")" };
-        var profileOption = new Option<string?>("--profile") { Description = "A device profile (hardware/….json)." };
-        var regOption = new Option<string?>("--reg") { Description = "A .reg export of HKLM\\SOFTWARE\\Microsoft\\MSLicensing (same as --store reg:FILE)." };
         var jsonOption = new Option<bool>("--json") { Description = "Print JSON." };
         var command = new Command("show", "Show the HWID and every stored CAL, decoded (what TSCTST showed).");
-        command.Options.Add(storeOption);
-        command.Options.Add(profileOption);
-        command.Options.Add(regOption);
+        var storeArguments = new StoreArguments(command);
         command.Options.Add(jsonOption);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            string? store = parseResult.GetValue(regOption) is { } reg ? "reg:" + reg : parseResult.GetValue(storeOption);
-            if (!StoreSelection.TryOpen(store, parseResult.GetValue(profileOption), out StoreSelection? selection, out string message))
+            if (!storeArguments.TryOpen(parseResult, out StoreSelection? selection, out string message))
             {
                 await error.WriteLineAsync(message).ConfigureAwait(false);
                 return HostApp.ExitCannotRun;

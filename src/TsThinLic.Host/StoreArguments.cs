@@ -16,9 +16,24 @@ internal sealed class StoreArguments
         command.Options.Add(_reg);
     }
 
+    /// <summary>Which store the options name, without opening it; false with the reason when they name none or two.</summary>
+    public bool TryResolve(ParseResult parseResult, out StoreTarget? target, out string error)
+    {
+        string? reg = parseResult.GetValue(_reg);
+        string? store = parseResult.GetValue(_store);
+        if (reg is not null && store is not null)
+        {
+            target = null;
+            error = "--reg and --store name two stores: give one";
+            return false;
+        }
+
+        return StoreSelection.TryResolve(reg is not null ? "reg:" + reg : store, parseResult.GetValue(_profile), out target, out error);
+    }
+
     public bool TryOpen(ParseResult parseResult, out StoreSelection? selection, out string error)
     {
-        string? store = parseResult.GetValue(_reg) is { } reg ? "reg:" + reg : parseResult.GetValue(_store);
-        return StoreSelection.TryOpen(store, parseResult.GetValue(_profile), out selection, out error);
+        selection = null;
+        return TryResolve(parseResult, out StoreTarget? target, out error) && StoreSelection.TryOpen(target!, readOnly: false, out selection, out error);
     }
 }

@@ -19,24 +19,15 @@ internal static class StoreCommand
         return command;
     }
 
-    private static (Option<string?> Store, Option<string?> Profile) StoreOptions(Command command)
-    {
-        var store = new Option<string?>("--store") { Description = "memory, registry, reg:FILE.reg, flash:PATH or file:PATH (default: the profile's, else file:" + StoreSelection.DefaultFilePath() + ")" };
-        var profile = new Option<string?>("--profile") { Description = "A device profile (hardware/….json)." };
-        command.Options.Add(store);
-        command.Options.Add(profile);
-        return (store, profile);
-    }
-
     private static Command Verify(TextWriter output, TextWriter error)
     {
         var command = new Command("verify", "Check every record of the store; exit 1 when one is corrupt or needs attention.");
-        var (storeOption, profileOption) = StoreOptions(command);
+        var storeArguments = new StoreArguments(command);
         var jsonOption = new Option<bool>("--json") { Description = "Print the result as JSON." };
         command.Options.Add(jsonOption);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            if (!StoreSelection.TryOpen(parseResult.GetValue(storeOption), parseResult.GetValue(profileOption), out StoreSelection? selection, out string message))
+            if (!storeArguments.TryOpen(parseResult, out StoreSelection? selection, out string message))
             {
                 await error.WriteLineAsync(message).ConfigureAwait(false);
                 return HostApp.ExitCannotRun;
@@ -70,12 +61,12 @@ internal static class StoreCommand
     private static Command Wipe(TextWriter output, TextWriter error)
     {
         var command = new Command("wipe", "Remove every CAL and the HWID (a new HWID is made on the next exchange), or only the CALs.");
-        var (storeOption, profileOption) = StoreOptions(command);
+        var storeArguments = new StoreArguments(command);
         var licensesOnly = new Option<bool>("--licenses-only") { Description = "Keep the HWID; remove the CALs." };
         command.Options.Add(licensesOnly);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            if (!StoreSelection.TryOpen(parseResult.GetValue(storeOption), parseResult.GetValue(profileOption), out StoreSelection? selection, out string message))
+            if (!storeArguments.TryOpen(parseResult, out StoreSelection? selection, out string message))
             {
                 await error.WriteLineAsync(message).ConfigureAwait(false);
                 return HostApp.ExitCannotRun;
