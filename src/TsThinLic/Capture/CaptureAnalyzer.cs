@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using TsThinLic.Pdu;
+using TsThinLic.Rdp;
 
 namespace TsThinLic.Capture;
 
@@ -238,25 +239,25 @@ public static class CaptureAnalyzer
         {
             ReadOnlySpan<byte> rest = stream[offset..];
             byte first = rest[0];
-            if (first == TpktHeader.Version)
+            if (first == Tpkt.Version)
             {
-                TpktStatus status = TpktHeader.TryRead(rest, out TpktHeader tpkt);
-                if (status == TpktStatus.Invalid)
+                DecodeStatus status = Tpkt.TryReadFrame(rest, out int packetLength, out _);
+                if (status == DecodeStatus.Invalid)
                 {
                     result.Problem = $"a TPKT header with an impossible length at stream offset {offset}; the rest of the stream is not read";
                     return result;
                 }
 
-                if (status == TpktStatus.NeedMoreData || rest.Length < tpkt.Length)
+                if (status == DecodeStatus.NeedMoreData)
                 {
-                    result.Problem = $"the stream ends inside a TPKT at offset {offset} ({rest.Length} of {(status == TpktStatus.Complete ? tpkt.Length : TpktHeader.HeaderLength)} bytes)";
+                    result.Problem = $"the stream ends inside a TPKT at offset {offset} ({rest.Length} of {(packetLength > 0 ? packetLength : Tpkt.HeaderLength)} bytes)";
                     return result;
                 }
 
                 result.TpktCount++;
-                ReadOnlyMemory<byte> tpdu = stream.Slice(offset + TpktHeader.HeaderLength, tpkt.Length - TpktHeader.HeaderLength).ToArray();
-                Inspect(tpdu, offset, offset + tpkt.Length, result);
-                offset += tpkt.Length;
+                ReadOnlyMemory<byte> tpdu = stream.Slice(offset + Tpkt.HeaderLength, packetLength - Tpkt.HeaderLength).ToArray();
+                Inspect(tpdu, offset, offset + packetLength, result);
+                offset += packetLength;
                 continue;
             }
 
@@ -320,14 +321,15 @@ public static class CaptureAnalyzer
             return;
         }
 
-        if (!X224DataTpdu.TryDecode(tpdu, out X224DataTpdu data))
+        if (!X224Data.TryReadHeader(tpdu.Span, 0, out _))
         {
             return;
         }
 
-        if (GccServerSecurityData.IsConnectResponse(data.UserData.Span))
+        ReadOnlyMemory<byte> mcsPdu = tpdu[X224Data.HeaderLength..];
+        if (GccServerSecurityData.IsConnectResponse(mcsPdu.Span))
         {
-            if (result.ServerSecurity is null && GccServerSecurityData.TryFind(data.UserData, out GccServerSecurityData? security))
+            if (result.ServerSecurity is null && GccServerSecurityData.TryFind(mcsPdu, out GccServerSecurityData? security))
             {
                 result.ServerSecurity = security;
             }
@@ -335,17 +337,17 @@ public static class CaptureAnalyzer
             return;
         }
 
-        if (!McsSendData.TryDecode(data.UserData, out McsSendData mcs, out _))
+        if (!McsDomainPdu.TryDecode(mcsPdu, 0, out McsDomainPdu? mcs, out _) || mcs.Type is not (McsDomainPduType.SendDataRequest or McsDomainPduType.SendDataIndication))
         {
             return;
         }
 
-        if (!mcs.IsIndication)
+        if (mcs.Type == McsDomainPduType.SendDataRequest)
         {
             result.SendDataRequests++;
         }
 
-        ReadOnlySpan<byte> user = mcs.UserData.Span;
+        ReadOnlySpan<byte> user = mcs.Data.Span;
         if (user.Length < SecurityHeader.Length + LicensePreamble.Length)
         {
             return;
@@ -354,7 +356,7 @@ public static class CaptureAnalyzer
         ushort flags = BinaryPrimitives.ReadUInt16LittleEndian(user);
         if ((flags & SecurityHeader.SecLicensePkt) != 0 && (flags & ~LicensingFlagsMask) == 0)
         {
-            result.Licensing.Add((offset, end, mcs.UserData));
+            result.Licensing.Add((offset, end, mcs.Data));
         }
     }
 }

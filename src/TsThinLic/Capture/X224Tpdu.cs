@@ -3,7 +3,7 @@ namespace TsThinLic.Capture;
 /// <summary>
 /// [X.224 13] The fixed part of an X.224 TPDU inside a TPKT: the length indicator and the TPDU code
 /// ([MS-RDPBCGR 2.2.1.1]: Connection Request 0xE0, Connection Confirm 0xD0, Data 0xF0, Disconnect Request 0x80).
-/// For a Data TPDU ([X.224 13.7], <see cref="X224DataTpdu"/>) the user data follows at <see cref="HeaderLength"/>.
+/// For a Data TPDU ([X.224 13.7], <see cref="Rdp.X224Data"/>) the user data follows at <see cref="HeaderLength"/>.
 /// </summary>
 /// <param name="LengthIndicator">LI: the header length in bytes, not counting LI itself.</param>
 /// <param name="Code">The TPDU code (high nibble; the low nibble is the credit, 0 in class 0).</param>

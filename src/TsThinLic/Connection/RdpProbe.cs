@@ -400,8 +400,7 @@ public sealed class RdpProbe
         {
             while (true)
             {
-                var buffer = new ReadOnlySequence<byte>(_incoming.WrittenMemory);
-                DecodeStatus status = Tpkt.TryReadFrame(buffer, out int length, out DecodeError error);
+                DecodeStatus status = Tpkt.TryReadFrame(_incoming.WrittenSpan, out int length, out DecodeError error);
                 if (status == DecodeStatus.Complete)
                 {
                     byte[] packet = _incoming.WrittenSpan[..length].ToArray();

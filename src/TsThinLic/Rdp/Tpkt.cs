@@ -42,29 +42,34 @@ public static class Tpkt
 
     /// <summary>
     /// Finds one TPKT packet at the start of <paramref name="buffer"/>. A wrong version or an impossible length is
-    /// rejected from the header alone, before waiting for the body.
+    /// rejected from the header alone, before waiting for the body. <paramref name="packetLength"/> is the declared
+    /// length as soon as the header is present, also while the body is still arriving.
     /// </summary>
     public static DecodeStatus TryReadFrame(in ReadOnlySequence<byte> buffer, out int packetLength, out DecodeError error)
     {
+        Span<byte> header = stackalloc byte[HeaderLength];
+        int present = (int)Math.Min(buffer.Length, HeaderLength);
+        buffer.Slice(0, present).CopyTo(header);
+        return TryReadFrame(header[..present], buffer.Length, out packetLength, out error);
+    }
+
+    /// <inheritdoc cref="TryReadFrame(in ReadOnlySequence{byte}, out int, out DecodeError)"/>
+    public static DecodeStatus TryReadFrame(ReadOnlySpan<byte> buffer, out int packetLength, out DecodeError error)
+        => TryReadFrame(buffer[..Math.Min(buffer.Length, HeaderLength)], buffer.Length, out packetLength, out error);
+
+    private static DecodeStatus TryReadFrame(ReadOnlySpan<byte> header, long available, out int packetLength, out DecodeError error)
+    {
         packetLength = 0;
         error = default;
-        if (buffer.Length < HeaderLength)
-        {
-            if (!buffer.IsEmpty && buffer.FirstSpan[0] != Version)
-            {
-                error = new DecodeError(DecodeErrorKind.InvalidValue, "version", 0, $"0x{buffer.FirstSpan[0]:x2} is not TPKT version 3 (not an RDP server, or a fast-path PDU)");
-                return DecodeStatus.Invalid;
-            }
-
-            return DecodeStatus.NeedMoreData;
-        }
-
-        Span<byte> header = stackalloc byte[HeaderLength];
-        buffer.Slice(0, HeaderLength).CopyTo(header);
-        if (header[0] != Version)
+        if (!header.IsEmpty && header[0] != Version)
         {
             error = new DecodeError(DecodeErrorKind.InvalidValue, "version", 0, $"0x{header[0]:x2} is not TPKT version 3 (not an RDP server, or a fast-path PDU)");
             return DecodeStatus.Invalid;
+        }
+
+        if (header.Length < HeaderLength)
+        {
+            return DecodeStatus.NeedMoreData;
         }
 
         int length = BinaryPrimitives.ReadUInt16BigEndian(header[2..]);
@@ -74,13 +79,8 @@ public static class Tpkt
             return DecodeStatus.Invalid;
         }
 
-        if (buffer.Length < length)
-        {
-            return DecodeStatus.NeedMoreData;
-        }
-
         packetLength = length;
-        return DecodeStatus.Complete;
+        return available < length ? DecodeStatus.NeedMoreData : DecodeStatus.Complete;
     }
 
     /// <summary>Checks the TPKT header of a whole packet and returns its payload.</summary>

@@ -35,7 +35,22 @@ public static class X224Data
             return false;
         }
 
-        var reader = new RdpReader(tpdu, Tpkt.HeaderLength);
+        if (!TryReadHeader(tpdu, Tpkt.HeaderLength, out error))
+        {
+            return false;
+        }
+
+        mcsPdu = tpdu[HeaderLength..];
+        return true;
+    }
+
+    /// <summary>
+    /// Checks the X.224 data header at the start of <paramref name="tpdu"/> (the bytes after the TPKT header); the MCS
+    /// PDU follows at <see cref="HeaderLength"/>. <paramref name="baseOffset"/> is added to error offsets.
+    /// </summary>
+    public static bool TryReadHeader(ReadOnlySpan<byte> tpdu, int baseOffset, out DecodeError error)
+    {
+        var reader = new RdpReader(tpdu, baseOffset);
         if (!reader.TryExpectByte("LI", 0x02))
         {
             error = reader.Error;
@@ -56,7 +71,7 @@ public static class X224Data
             return false;
         }
 
-        mcsPdu = reader.Rest;
+        error = default;
         return true;
     }
 }
