@@ -73,7 +73,7 @@ internal static class ExportCommand
     }
 
     /// <summary>The contents as the registry store would write them, as a .reg.</summary>
-    public static byte[] ToReg(LicenseStoreContents contents)
+    private static byte[] ToReg(LicenseStoreContents contents)
     {
         var hive = new MemoryRegistry();
         new RegistryLicenseStore(hive).ReplaceContents(contents);

@@ -19,9 +19,6 @@ internal sealed record StoreBackup(string Path, int Length, LicenseStoreImageFor
 /// </summary>
 internal static class StoreMaintenance
 {
-    /// <summary>The clock that names backups; tests replace it.</summary>
-    internal static TimeProvider Clock { get; set; } = TimeProvider.System;
-
     /// <summary>A HWID as logs and output name it: its short hash, never the value.</summary>
     public static string HashOf(ClientHardwareId? hardwareId) => hardwareId is { } id ? HardwareIdFingerprint.Compute(id.ToArray()) : "none";
 
@@ -55,7 +52,7 @@ internal static class StoreMaintenance
             return false;
         }
 
-        if (image is null || image.Length == 0 || (store.ImageFormat == LicenseStoreImageFormat.FlashPartition && !image.AsSpan().ContainsAnyExcept(store.Geometry.EraseValue)))
+        if (image is null || !IsOnMedium(store, image))
         {
             return true;
         }
@@ -67,7 +64,7 @@ internal static class StoreMaintenance
             LicenseStoreImageFormat.FlashPartition => ".bin",
             _ => ".json",
         };
-        string target = Path.GetFullPath(path ?? Path.Combine(store.BackupDirectory, $"tsthinlic-{store.Kind}-{Clock.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}{extension}"));
+        string target = Path.GetFullPath(path ?? Path.Combine(store.BackupDirectory, $"tsthinlic-{store.Kind}-{TimeProvider.System.GetUtcNow().UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}{extension}"));
         try
         {
             if (File.Exists(target))
@@ -143,12 +140,16 @@ internal static class StoreMaintenance
         writer.EndObject();
     }
 
-    /// <summary>Whether the medium holds anything a wipe would remove (CALs, a HWID, or records that failed their checks).</summary>
+    /// <summary>
+    /// Whether the store holds anything a wipe would remove: CALs or a HWID, or records that failed their checks (the
+    /// raw medium is not empty: a store file or its previous generation, a programmed flash cell, the MSLicensing key).
+    /// </summary>
     public static bool HoldsAnything(StoreSelection store, LicenseStoreContents contents)
-        => !contents.IsEmpty
-        || (store.Store is IVerifiableLicenseStore verifiable
-            && verifiable.Verify().Findings.Any(f => f.Kind is StoreFindingKind.Corrupt or StoreFindingKind.Superseded or StoreFindingKind.Valid or StoreFindingKind.Clone
-                && !f.Record.Contains(" ACL", StringComparison.Ordinal) && f.Record != "Unified Write Filter"));
+        => !contents.IsEmpty || (store.ImageFormat != LicenseStoreImageFormat.Json && IsOnMedium(store, store.ReadImage()));
+
+    // A raw image that holds something: not absent, and for flash not all erased cells.
+    private static bool IsOnMedium(StoreSelection store, byte[]? image)
+        => image is { Length: > 0 } && (store.ImageFormat != LicenseStoreImageFormat.FlashPartition || image.AsSpan().ContainsAnyExcept(store.Geometry.EraseValue));
 }
 
 /// <summary>

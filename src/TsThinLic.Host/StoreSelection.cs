@@ -73,9 +73,6 @@ internal sealed class StoreSelection : IDisposable
 
     public string? ProfileId { get; private set; }
 
-    /// <summary>The file that holds the store (the store file, the flash image, the .reg file); null for memory and the registry.</summary>
-    public string? MediumPath { get; private set; }
-
     /// <summary>The default file store path.</summary>
     public static string DefaultFilePath()
     {
@@ -170,7 +167,6 @@ internal sealed class StoreSelection : IDisposable
 
         selection.PlatformId = target.PlatformId;
         selection.ProfileId = target.ProfileId;
-        selection.MediumPath = target.Path.Length > 0 ? target.Path : null;
         return true;
     }
 
