@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using TsThinLic.Diagnostics;
 using TsThinLic.Pdu;
+using TsThinLic.Replay;
 
 namespace TsThinLic.Host;
 

@@ -67,13 +67,21 @@ internal static class DoctorCommand
                     writer.WriteString("server", $"{host}:{port}");
                 }
 
-                report.Describe(writer);
+                report.Describe(writer, FixCommandLine);
             });
 
             return report.IsHealthy ? HostApp.ExitOk : HostApp.ExitProblem;
         });
         return command;
     }
+
+    /// <summary>The command line a doctor fix names, as the field engineer types it.</summary>
+    internal static string FixCommandLine(DoctorFixCommand command) => command switch
+    {
+        DoctorFixCommand.Wipe => "tsthinlic wipe",
+        DoctorFixCommand.WipeCalsOnly => "tsthinlic wipe --cals-only",
+        _ => throw new ArgumentOutOfRangeException(nameof(command), command, null),
+    };
 
     /// <summary>Checks 2 to 8: the medium first, then (when it can be read) what the store holds.</summary>
     internal static IReadOnlyList<DoctorCheck> CheckStore(StoreTarget target, DoctorEnvironment environment)

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
-using TsThinLic.Diagnostics;
 using TsThinLic.Storage;
 using TsThinLic.Storage.Files;
 using TsThinLic.Storage.Registry;
@@ -59,7 +58,7 @@ internal static class ExportCommand
             }
 
             string formatName = asReg ? "reg" : "json";
-            Log.ExportCommandCompleted(logger, opened.Location, path, formatName, StoreMaintenance.HashOf(contents.HardwareId), contents.Licenses.Count);
+            HostLog.ExportCommandCompleted(logger, opened.Location, path, formatName, StoreMaintenance.HashOf(contents.HardwareId), contents.Licenses.Count);
             HostApp.WriteFields(output, parseResult.GetValue(json), writer =>
             {
                 writer.WriteString("store", $"{opened.Kind}:{opened.Location}");

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
+using TsThinLic.Crypto;
 using TsThinLic.Diagnostics;
 using TsThinLic.Licensing;
 using TsThinLic.Pdu;
@@ -63,7 +64,7 @@ internal static class HwidCommand
                 return Task.FromResult(HostApp.ExitCannotRun);
             }
 
-            Log.HwidCommandRegenerated(logger, opened.Location, StoreMaintenance.HashOf(before.HardwareId), StoreMaintenance.HashOf(fresh), before.Licenses.Count, backup?.Path ?? "none");
+            HostLog.HwidCommandRegenerated(logger, opened.Location, StoreMaintenance.HashOf(before.HardwareId), StoreMaintenance.HashOf(fresh), before.Licenses.Count, backup?.Path ?? "none");
             HostApp.WriteFields(output, json, writer => Describe(writer, opened, before, fresh, backup, $"regenerated; {before.Licenses.Count} CAL(s) removed"));
             return Task.FromResult(HostApp.ExitOk);
         });

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using TsThinLic.Cal;
 using TsThinLic.Diagnostics;
+using TsThinLic.Records;
 using TsThinLic.Storage;
 
 namespace TsThinLic.Host;
@@ -112,7 +113,7 @@ internal static class ImportCommand
                 return HostApp.ExitCannotRun;
             }
 
-            Log.ImportCommandCompleted(logger, opened.Location, path, format.ToString(), raw ? "raw" : "contents", StoreMaintenance.HashOf(before.HardwareId), StoreMaintenance.HashOf(after.HardwareId), after.Licenses.Count, backup?.Path ?? "none");
+            HostLog.ImportCommandCompleted(logger, opened.Location, path, format.ToString(), raw ? "raw" : "contents", StoreMaintenance.HashOf(before.HardwareId), StoreMaintenance.HashOf(after.HardwareId), after.Licenses.Count, backup?.Path ?? "none");
             bool intact = after.ContentEquals(target);
             if (!intact)
             {

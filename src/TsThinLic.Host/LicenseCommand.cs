@@ -3,9 +3,10 @@ using System.IO.Pipelines;
 using Microsoft.Extensions.Logging;
 using TsThinLic.Crypto;
 using TsThinLic.Diagnostics;
-using TsThinLic.Emulation;
+using TsThinLic.Emulator;
 using TsThinLic.Licensing;
 using TsThinLic.Pdu;
+using TsThinLic.Records;
 using TsThinLic.Storage;
 using TsThinLic.Transport;
 

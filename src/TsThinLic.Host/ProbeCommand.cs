@@ -1,10 +1,10 @@
 using System.CommandLine;
-using TsThinLic.Connection;
 using TsThinLic.Crypto;
 using TsThinLic.Diagnostics;
 using TsThinLic.Licensing;
 using TsThinLic.Pdu;
 using TsThinLic.Rdp;
+using TsThinLic.Rdp.Connection;
 using TsThinLic.Storage;
 using TsThinLic.Transport;
 

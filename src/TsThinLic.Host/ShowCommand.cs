@@ -1,6 +1,6 @@
 using System.CommandLine;
-using TsThinLic.Crypto;
 using TsThinLic.Diagnostics;
+using TsThinLic.Records;
 using TsThinLic.Storage;
 
 namespace TsThinLic.Host;
@@ -40,42 +40,10 @@ internal static class ShowCommand
             }
 
             DateTimeOffset now = TimeProvider.System.GetUtcNow();
-            HostApp.WriteFields(output, parseResult.GetValue(jsonOption), writer => Describe(opened, snapshot, now, writer));
+            HostApp.WriteFields(output, parseResult.GetValue(jsonOption), writer => StoreView.Describe($"{opened.Kind}:{opened.Location}", snapshot, now, writer));
 
             return HostApp.ExitOk;
         });
         return command;
-    }
-
-    internal static void Describe(StoreSelection store, LicenseStoreSnapshot snapshot, DateTimeOffset now, IFieldWriter writer)
-    {
-        writer.WriteString("store", $"{store.Kind}:{store.Location}");
-        if (snapshot.HardwareId is { } hardwareId)
-        {
-            writer.WriteString("hwid", hardwareId.ToString());
-            writer.WriteString("hwidFingerprint", HardwareIdFingerprint.Compute(hardwareId.ToArray()));
-        }
-        else
-        {
-            writer.WriteString("hwid", string.Empty);
-        }
-
-        writer.StartArray("licenses");
-        foreach (StoredLicense license in snapshot.Licenses)
-        {
-            writer.StartObjectElement();
-            writer.StartObject("storeKey");
-            writer.WriteString("version", $"0x{license.Key.Version:x8}");
-            writer.WriteString("scope", license.Key.Scope);
-            writer.WriteString("companyName", license.Key.CompanyName);
-            writer.WriteString("productId", license.Key.ProductId);
-            writer.EndObject();
-            writer.WriteNumber("length", license.LicenseInfo.Length);
-            // The CAL's own fields sit beside the store key, as the JSON names them (licenses[].licenseId, …).
-            CalDescriber.DescribeFields(license.LicenseInfo.Span, snapshot.HardwareId, now, writer);
-            writer.EndObject();
-        }
-
-        writer.EndArray();
     }
 }

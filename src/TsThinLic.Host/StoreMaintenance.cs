@@ -5,6 +5,7 @@ using TsThinLic.Cal;
 using TsThinLic.Crypto;
 using TsThinLic.Diagnostics;
 using TsThinLic.Pdu;
+using TsThinLic.Records;
 using TsThinLic.Storage;
 using TsThinLic.Storage.Files;
 
@@ -89,7 +90,7 @@ internal static class StoreMaintenance
 
         bool restorable = LicenseStoreImage.TryRead(image, store.Geometry, out _, out _, out string reason);
         backup = new StoreBackup(target, image.Length, store.ImageFormat, restorable, restorable ? $"restore with: tsthinlic import {target}" : $"kept for the record; it cannot be imported ({reason})");
-        Log.BackupWritten(logger, store.Location, target, image.Length, store.ImageFormat.ToString());
+        HostLog.BackupWritten(logger, store.Location, target, image.Length, store.ImageFormat.ToString());
         return true;
     }
 

@@ -62,7 +62,7 @@ internal static class WipeCommand
             }
 
             string newHash = onlyCals ? StoreMaintenance.HashOf(before.HardwareId) : "none until the next connection";
-            Log.WipeCommandCompleted(logger, opened.Location, onlyCals ? "CALs" : "CALs and HWID", StoreMaintenance.HashOf(before.HardwareId), newHash, backup?.Path ?? "none");
+            HostLog.WipeCommandCompleted(logger, opened.Location, onlyCals ? "CALs" : "CALs and HWID", StoreMaintenance.HashOf(before.HardwareId), newHash, backup?.Path ?? "none");
             HostApp.WriteFields(output, json, writer => Describe(writer, opened, $"wiped {what}", before, backup, onlyCals, dryRun: false));
             return Task.FromResult(HostApp.ExitOk);
         });

@@ -1,5 +1,5 @@
 using BenchmarkDotNet.Attributes;
-using TsThinLic.Capture;
+using TsThinLic.Replay.Capture;
 using TsThinLic.Replay;
 
 namespace TsThinLic.Benchmarks;

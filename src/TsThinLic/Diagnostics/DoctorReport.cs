@@ -29,9 +29,12 @@ public sealed class DoctorReport
     /// wipeFixes, elapsedMs where measured) and <c>events</c>: what each server event the checks name means, and where
     /// that is documented.
     /// </summary>
-    public void Describe(IFieldWriter writer)
+    /// <param name="writer">Where the fields go.</param>
+    /// <param name="commandText">How this front end writes each fix's command (see <see cref="DoctorCheck.FixText"/>).</param>
+    public void Describe(IFieldWriter writer, Func<DoctorFixCommand, string> commandText)
     {
         ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(commandText);
         writer.WriteBoolean("healthy", IsHealthy);
         writer.WriteNumber("problems", ProblemCount);
         writer.WriteNumber("warnings", WarningCount);
@@ -42,7 +45,7 @@ public sealed class DoctorReport
             writer.WriteString("id", check.Id);
             writer.WriteString("verdict", VerdictName(check.Verdict));
             writer.WriteString("evidence", check.Evidence);
-            writer.WriteString("fix", check.Fix);
+            writer.WriteString("fix", check.FixText(commandText));
             writer.StartArray("serverEvents");
             foreach (int id in check.ServerEvents)
             {
@@ -93,15 +96,15 @@ public sealed class DoctorReport
             string events = check.ServerEvents.Count == 0 ? "none" : string.Join(", ", check.ServerEvents);
             if (check.Verdict == DoctorVerdict.Problem)
             {
-                Diagnostics.Log.DoctorProblem(logger, check.Id, check.Evidence, events);
+                Logging.Log.DoctorProblem(logger, check.Id, check.Evidence, events);
             }
             else if (check.Verdict == DoctorVerdict.Warning)
             {
-                Diagnostics.Log.DoctorWarning(logger, check.Id, check.Evidence, events);
+                Logging.Log.DoctorWarning(logger, check.Id, check.Evidence, events);
             }
         }
 
-        Diagnostics.Log.DoctorFinished(logger, ProblemCount, WarningCount, Checks.Count);
+        Logging.Log.DoctorFinished(logger, ProblemCount, WarningCount, Checks.Count);
     }
 
     /// <summary>ok, warning, problem or skipped.</summary>

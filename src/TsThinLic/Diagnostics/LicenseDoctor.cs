@@ -2,6 +2,7 @@ using System.Globalization;
 using TsThinLic.Cal;
 using TsThinLic.Crypto;
 using TsThinLic.Pdu;
+using TsThinLic.Records;
 using TsThinLic.Storage;
 
 namespace TsThinLic.Diagnostics;
@@ -28,8 +29,8 @@ public static class LicenseDoctor
     /// <summary>From this age a temporary CAL with no permanent one beside it is flagged: 1011 is at most ten days away.</summary>
     public const int TemporaryAttritionDays = 80;
 
-    private const string WipeCalsOnly = "tsthinlic wipe --cals-only";
-    private const string Wipe = "tsthinlic wipe";
+    // Where a fix names a command: each front end writes its own (DoctorCheck.CommandPlaceholder, FixCommand).
+    private const string Command = DoctorCheck.CommandPlaceholder;
 
     /// <summary>
     /// The store-content checks, in run order: <see cref="DoctorCheckIds.HardwareId"/>, <see cref="DoctorCheckIds.CalDecode"/>,
@@ -61,9 +62,10 @@ public static class LicenseDoctor
                 Id,
                 DoctorVerdict.Problem,
                 "the HWID record was made on another device (the device fingerprint stored beside it is not this device's): this is a cloned image, and every unit cloned from it presents the same HWID and its CALs",
-                $"{Wipe}: this device makes its own HWID and gets its own CAL at the next connection (it would also do so by itself, but the wipe clears the other device's CALs from this image now); capture golden images only after a wipe",
+                $"{Command}: this device makes its own HWID and gets its own CAL at the next connection (it would also do so by itself, but the wipe clears the other device's CALs from this image now); capture golden images only after a wipe",
                 [ServerEvents.InvalidLicense, ServerEvents.CannotIssueLicense],
-                WipeFixes: true);
+                WipeFixes: true)
+            { FixCommand = DoctorFixCommand.Wipe };
         }
 
         if (content.Snapshot.HardwareId is not { } hardwareId)
@@ -87,9 +89,10 @@ public static class LicenseDoctor
                 Id,
                 DoctorVerdict.Problem,
                 $"HWID {fingerprint}: Data1..Data4 are all 0x{data[0]:x2}, not random, so every device with such a record presents the same HWID",
-                $"{Wipe}: the next connection makes a random HWID",
+                $"{Command}: the next connection makes a random HWID",
                 [ServerEvents.InvalidLicense, ServerEvents.CannotIssueLicense],
-                WipeFixes: true);
+                WipeFixes: true)
+            { FixCommand = DoctorFixCommand.Wipe };
         }
 
         // [MS-RDPELE 2.2.2.2] PlatformId: the top byte is the client OS ID (CLIENT_OS_ID_WINNT_351 = 1 up to
@@ -131,9 +134,10 @@ public static class LicenseDoctor
             DoctorVerdict.Problem,
             $"{broken.Count} of {content.Cals.Count} CAL(s) do not decode as a CAL ([MS-RDPELE] 2.2.2.9): " + string.Join("; ", broken.Select(c => $"{c.License.Key}: {c.Error}"))
                 + "; a server that is presented one rejects it as an invalid license",
-            $"{WipeCalsOnly}: the HWID stays and the server issues a new CAL at the next connection (the server-side advice for event 1003 is to delete MSLicensing on the client; deleting only the CALs keeps the device's identity)",
+            $"{Command}: the HWID stays and the server issues a new CAL at the next connection (the server-side advice for event 1003 is to delete MSLicensing on the client; deleting only the CALs keeps the device's identity)",
             [ServerEvents.InvalidLicense],
-            WipeFixes: true);
+            WipeFixes: true)
+        { FixCommand = DoctorFixCommand.WipeCalsOnly };
     }
 
     private static DoctorCheck CheckCalHardwareId(Content content)
@@ -162,9 +166,10 @@ public static class LicenseDoctor
                 Id,
                 DoctorVerdict.Problem,
                 string.Join("; ", foreign.Select(c => $"{c.License.Key} is bound to HWID {HardwareIdFingerprint.Compute(c.Decoded!.HardwareId!.Value.ToArray())}")) + $"; {deviceName}: the server finds the license is not this client's",
-                $"{WipeCalsOnly}: keeps this device's HWID and drops the foreign CALs; the server issues one for this HWID at the next connection",
+                $"{Command}: keeps this device's HWID and drops the foreign CALs; the server issues one for this HWID at the next connection",
                 [ServerEvents.InvalidLicense, ServerEvents.CannotIssueLicense],
-                WipeFixes: true);
+                WipeFixes: true)
+            { FixCommand = DoctorFixCommand.WipeCalsOnly };
         }
 
         var unbound = decoded.Where(c => c.Decoded!.HardwareId is null).ToList();
@@ -327,9 +332,10 @@ public static class LicenseDoctor
             Id,
             DoctorVerdict.Warning,
             string.Join("; ", evidence) + generationNote,
-            $"nothing urgent: the next license update removes superseded entries; {WipeCalsOnly} clears them now, at the price of every CAL (the server issues them again)",
+            $"nothing urgent: the next license update removes superseded entries; {Command} clears them now, at the price of every CAL (the server issues them again)",
             [],
-            false);
+            false)
+        { FixCommand = DoctorFixCommand.WipeCalsOnly };
     }
 
     private static DoctorCheck CheckCorruptRecords(Content content)
@@ -353,9 +359,10 @@ public static class LicenseDoctor
                 Id,
                 DoctorVerdict.Problem,
                 evidence + (calsOnly ? ": this client skips the damaged entries, but a client that presents one sends an invalid license" : ": the HWID record is damaged, so the next connection makes a new HWID and every stored CAL stops being this device's"),
-                calsOnly ? $"{WipeCalsOnly}: removes every CAL entry (the HWID stays); the server issues a new CAL at the next connection" : $"{Wipe}: removes MSLicensing's records whole, as the 1003 advice says; the next connection makes a HWID and gets a CAL",
+                calsOnly ? $"{Command}: removes every CAL entry (the HWID stays); the server issues a new CAL at the next connection" : $"{Command}: removes MSLicensing's records whole, as the 1003 advice says; the next connection makes a HWID and gets a CAL",
                 [ServerEvents.InvalidLicense],
-                WipeFixes: true);
+                WipeFixes: true)
+            { FixCommand = calsOnly ? DoctorFixCommand.WipeCalsOnly : DoctorFixCommand.Wipe };
         }
 
         // File and flash: every copy is CRC-checked, so a damaged one is never presented, only ignored.
@@ -374,9 +381,10 @@ public static class LicenseDoctor
             Id,
             DoctorVerdict.Problem,
             evidence + ": no valid copy is left, so the store reads as empty: the HWID and every CAL are lost, and the server will see a new device",
-            $"{Wipe}: clears the damaged medium; the next connection makes a HWID and gets a CAL (what it would do anyway, now from a clean store). If damage comes back, the medium is failing",
+            $"{Command}: clears the damaged medium; the next connection makes a HWID and gets a CAL (what it would do anyway, now from a clean store). If damage comes back, the medium is failing",
             [],
-            WipeFixes: true);
+            WipeFixes: true)
+        { FixCommand = DoctorFixCommand.Wipe };
     }
 
     private static bool IsRegistryRecord(StoreFinding finding)

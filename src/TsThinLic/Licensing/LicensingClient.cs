@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Security.Cryptography;
 using TsThinLic.Crypto;
 using TsThinLic.Pdu;
-using TsThinLic.Storage;
+using TsThinLic.Records;
 
 namespace TsThinLic.Licensing;
 
@@ -336,7 +336,7 @@ public sealed class LicensingClient
         StoredLicense? best = null;
         foreach (StoredLicense license in _stored.Licenses)
         {
-            if (license.Key.Matches(request.ProductInfo.Version, request.ProductInfo.CompanyName, request.ProductInfo.ProductId, request.Scopes)
+            if (LicenseOffer.Matches(license.Key, request.ProductInfo.Version, request.ProductInfo.CompanyName, request.ProductInfo.ProductId, request.Scopes)
                 && (best is null || license.Key.Version < best.Key.Version))
             {
                 best = license;

@@ -1,5 +1,5 @@
 using TsThinLic.Pdu;
-using TsThinLic.Storage;
+using TsThinLic.Records;
 
 namespace TsThinLic.Licensing;
 

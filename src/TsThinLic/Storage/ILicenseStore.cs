@@ -1,3 +1,5 @@
+using TsThinLic.Records;
+
 namespace TsThinLic.Storage;
 
 /// <summary>

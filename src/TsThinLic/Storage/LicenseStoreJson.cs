@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Text.Json;
 using TsThinLic.Pdu;
+using TsThinLic.Records;
 
 namespace TsThinLic.Storage;
 

@@ -1,4 +1,4 @@
-using TsThinLic.Pdu;
+using TsThinLic.Records;
 
 namespace TsThinLic.Storage;
 

@@ -1,4 +1,5 @@
 using TsThinLic.Pdu;
+using TsThinLic.Records;
 
 namespace TsThinLic.Storage;
 

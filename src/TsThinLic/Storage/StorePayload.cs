@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using TsThinLic.Pdu;
+using TsThinLic.Records;
 
 namespace TsThinLic.Storage;
 

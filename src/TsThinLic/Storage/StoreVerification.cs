@@ -1,3 +1,5 @@
+using TsThinLic.Records;
+
 namespace TsThinLic.Storage;
 
 /// <summary>The result of <see cref="IVerifiableLicenseStore.Verify"/>: every finding and what the store would load.</summary>

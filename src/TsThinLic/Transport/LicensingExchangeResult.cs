@@ -1,6 +1,6 @@
 using TsThinLic.Licensing;
 using TsThinLic.Pdu;
-using TsThinLic.Storage;
+using TsThinLic.Records;
 
 namespace TsThinLic.Transport;
 

@@ -3,9 +3,10 @@ using System.IO.Pipelines;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TsThinLic.Crypto;
-using TsThinLic.Diagnostics;
 using TsThinLic.Licensing;
+using TsThinLic.Logging;
 using TsThinLic.Pdu;
+using TsThinLic.Records;
 using TsThinLic.Storage;
 
 namespace TsThinLic.Transport;

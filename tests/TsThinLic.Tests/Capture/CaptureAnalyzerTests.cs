@@ -1,5 +1,5 @@
-using TsThinLic.Capture;
 using TsThinLic.Pdu;
+using TsThinLic.Replay.Capture;
 using Xunit;
 
 namespace TsThinLic.Tests.Capture;

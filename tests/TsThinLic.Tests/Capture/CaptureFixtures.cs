@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using TsThinLic.Capture;
+using TsThinLic.Replay.Capture;
 using Xunit;
 
 namespace TsThinLic.Tests.Capture;

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using TsThinLic.Emulation;
-using TsThinLic.Licensing;
+using TsThinLic.Emulator;
 using TsThinLic.Rdp;
 using TsThinLic.Tests.Fakes;
 using Xunit;

@@ -1,9 +1,9 @@
 using System.Buffers;
-using TsThinLic.Connection;
-using TsThinLic.Emulation;
+using TsThinLic.Emulator;
 using TsThinLic.Licensing;
 using TsThinLic.Pdu;
 using TsThinLic.Rdp;
+using TsThinLic.Rdp.Connection;
 using TsThinLic.Storage;
 using TsThinLic.Tests.Fakes;
 using Xunit;

@@ -1,9 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
-using TsThinLic.Connection;
-using TsThinLic.Emulation;
+using TsThinLic.Emulator;
 using TsThinLic.Licensing;
 using TsThinLic.Rdp;
+using TsThinLic.Rdp.Connection;
+using TsThinLic.Records;
 using TsThinLic.Storage;
 using TsThinLic.Tests.Fakes;
 using Xunit;

@@ -1,8 +1,9 @@
-using TsThinLic.Connection;
 using TsThinLic.Crypto;
 using TsThinLic.Licensing;
 using TsThinLic.Pdu;
 using TsThinLic.Rdp;
+using TsThinLic.Rdp.Connection;
+using TsThinLic.Records;
 using TsThinLic.Storage;
 using Xunit;
 

@@ -1,5 +1,6 @@
 using CsCheck;
 using TsThinLic.Crypto;
+using TsThinLic.Emulator;
 using Xunit;
 
 namespace TsThinLic.Tests.Crypto;

@@ -1,4 +1,5 @@
 using TsThinLic.Crypto;
+using TsThinLic.Emulator;
 using TsThinLic.Pdu;
 using Xunit;
 

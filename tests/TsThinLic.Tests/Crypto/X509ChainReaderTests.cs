@@ -1,4 +1,5 @@
 using TsThinLic.Crypto;
+using TsThinLic.Emulator;
 using Xunit;
 
 namespace TsThinLic.Tests.Crypto;

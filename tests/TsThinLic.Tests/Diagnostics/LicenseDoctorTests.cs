@@ -1,5 +1,6 @@
 using TsThinLic.Diagnostics;
 using TsThinLic.Pdu;
+using TsThinLic.Records;
 using TsThinLic.Storage;
 using Xunit;
 using static TsThinLic.Tests.Host.DoctorStoreKit;
@@ -105,7 +106,7 @@ public sealed class LicenseDoctorTests
 
         Assert.Equal(DoctorVerdict.Problem, check.Verdict);
         Assert.Equal([ServerEvents.InvalidLicense], check.ServerEvents);
-        Assert.StartsWith("tsthinlic wipe --cals-only", check.Fix, StringComparison.Ordinal);
+        Assert.StartsWith("tsthinlic wipe --cals-only", check.FixText(TsThinLic.Host.DoctorCommand.FixCommandLine), StringComparison.Ordinal);
     }
 
     [Fact]

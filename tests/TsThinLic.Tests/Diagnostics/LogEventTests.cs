@@ -1,33 +1,40 @@
 using System.Reflection;
 using Microsoft.Extensions.Logging;
-using TsThinLic.Diagnostics;
+using TsThinLic.Host;
+using TsThinLic.Logging;
+using TsThinLic.Rdp;
+using TsThinLic.Replay;
 using Xunit;
 
 namespace TsThinLic.Tests.Diagnostics;
 
-/// <summary>Every log event of the product is declared in one class, each with its own event ID in its area's range.</summary>
+/// <summary>
+/// Every log event of the product is declared in its assembly's one log class, each with an event ID of its own
+/// (across all assemblies) in its area's range: the core 100 licensing, 300 stores, 700 doctor; Replay 500; Rdp 600;
+/// the host 800.
+/// </summary>
 public sealed class LogEventTests
 {
     [Fact]
     public void EveryEventHasItsOwnIdInTheRangeOfItsArea()
     {
-        var events = typeof(Log).GetMethods(BindingFlags.Public | BindingFlags.Static)
-            .Select(m => (m.Name, Attribute: m.GetCustomAttribute<LoggerMessageAttribute>()))
+        var events = new[] { typeof(Log), typeof(ReplayLog), typeof(RdpLog), typeof(HostLog) }
+            .SelectMany(type => type.GetMethods(BindingFlags.Public | BindingFlags.Static).Select(m => (Class: type.Name, m.Name, Attribute: m.GetCustomAttribute<LoggerMessageAttribute>())))
             .Where(e => e.Attribute is not null)
             .ToList();
 
         Assert.True(events.Count >= 30, $"{events.Count} events");
         Assert.Equal(events.Count, events.Select(e => e.Attribute!.EventId).Distinct().Count());
-        foreach ((string name, LoggerMessageAttribute? attribute) in events)
+        foreach ((string @class, string name, LoggerMessageAttribute? attribute) in events)
         {
             int id = attribute!.EventId;
-            string area = name switch
+            string area = (@class, name) switch
             {
-                _ when name.StartsWith("Store", StringComparison.Ordinal) && id is >= 300 and < 400 => "store",
-                _ when name.StartsWith("Replay", StringComparison.Ordinal) => "replay",
-                _ when name.StartsWith("Probe", StringComparison.Ordinal) => "probe",
-                _ when name.StartsWith("Doctor", StringComparison.Ordinal) => "doctor",
-                _ when name.Contains("Command", StringComparison.Ordinal) || name == "BackupWritten" => "command",
+                ("ReplayLog", _) => "replay",
+                ("RdpLog", _) => "probe",
+                ("HostLog", _) => "command",
+                (_, _) when name.StartsWith("Store", StringComparison.Ordinal) && id is >= 300 and < 400 => "store",
+                (_, _) when name.StartsWith("Doctor", StringComparison.Ordinal) => "doctor",
                 _ => "licensing",
             };
             (int low, int high) = area switch
@@ -39,7 +46,7 @@ public sealed class LogEventTests
                 "command" => (800, 899),
                 _ => (100, 199),
             };
-            Assert.True(id >= low && id <= high, $"{name}: event {id} is outside the {area} range {low}-{high}");
+            Assert.True(id >= low && id <= high, $"{@class}.{name}: event {id} is outside the {area} range {low}-{high}");
         }
     }
 }

@@ -1,9 +1,9 @@
 using TsThinLic.Cal;
 using TsThinLic.Crypto;
-using TsThinLic.Emulation;
+using TsThinLic.Emulator;
 using TsThinLic.Licensing;
 using TsThinLic.Pdu;
-using TsThinLic.Storage;
+using TsThinLic.Records;
 using TsThinLic.Tests.Fakes;
 using TsThinLic.Tests.Licensing;
 using Xunit;

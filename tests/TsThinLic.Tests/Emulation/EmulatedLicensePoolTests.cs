@@ -1,8 +1,8 @@
 using TsThinLic.Cal;
-using TsThinLic.Emulation;
+using TsThinLic.Emulator;
 using TsThinLic.Licensing;
 using TsThinLic.Pdu;
-using TsThinLic.Storage;
+using TsThinLic.Records;
 using TsThinLic.Tests.Fakes;
 using Xunit;
 

@@ -1,5 +1,5 @@
 using System.Buffers;
-using TsThinLic.Emulation;
+using TsThinLic.Emulator;
 using TsThinLic.Licensing;
 using TsThinLic.Pdu;
 

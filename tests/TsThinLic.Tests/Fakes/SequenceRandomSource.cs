@@ -1,4 +1,4 @@
-using TsThinLic.Licensing;
+using TsThinLic.Crypto;
 
 namespace TsThinLic.Tests.Fakes;
 

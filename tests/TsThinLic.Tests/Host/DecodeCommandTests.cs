@@ -155,7 +155,7 @@ public sealed class DecodeCommandTests
     public async Task ClientPdusOfAnEmulatedExchangeDecryptWithTheDerivedKeys()
     {
         // A recorded exchange whose randoms are known: the keys come from them, as a replay with secrets would.
-        var (client, server) = TsThinLic.Tests.Licensing.LicensingClientTests.Pair(TsThinLic.Emulation.EmulatedServerScript.NewLicense);
+        var (client, server) = TsThinLic.Tests.Licensing.LicensingClientTests.Pair(TsThinLic.Emulator.EmulatedServerScript.NewLicense);
         var exchange = TsThinLic.Tests.Fakes.SansIoExchange.Run(client, server);
         var random = new TsThinLic.Tests.Fakes.SequenceRandomSource(seed: 1);
         byte[] clientRandom = new byte[32];

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using TsThinLic.Crypto;
-using TsThinLic.Emulation;
+using TsThinLic.Emulator;
 using TsThinLic.Host;
 using TsThinLic.Pdu;
+using TsThinLic.Records;
 using TsThinLic.Storage;
 using TsThinLic.Storage.Files;
 using TsThinLic.Storage.Flash;

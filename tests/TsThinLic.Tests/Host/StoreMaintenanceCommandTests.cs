@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json;
-using TsThinLic.Cal;
 using TsThinLic.Crypto;
-using TsThinLic.Emulation;
+using TsThinLic.Emulator;
 using TsThinLic.Host;
 using TsThinLic.Pdu;
+using TsThinLic.Records;
 using TsThinLic.Storage;
 using Xunit;
 using static TsThinLic.Tests.Storage.StoreTestKit;

@@ -1,7 +1,7 @@
 using System.Buffers;
 using TsThinLic.Licensing;
 using TsThinLic.Pdu;
-using TsThinLic.Storage;
+using TsThinLic.Records;
 using TsThinLic.Tests.Fakes;
 using TsThinLic.Tests.TestSupport;
 using Xunit;

@@ -1,4 +1,4 @@
-using TsThinLic.Licensing;
+using TsThinLic.Crypto;
 using Xunit;
 
 namespace TsThinLic.Tests.Licensing;

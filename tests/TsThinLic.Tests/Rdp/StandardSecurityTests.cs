@@ -1,4 +1,4 @@
-using TsThinLic.Crypto;
+using TsThinLic.Rdp.Security;
 using Xunit;
 
 namespace TsThinLic.Tests.Rdp;

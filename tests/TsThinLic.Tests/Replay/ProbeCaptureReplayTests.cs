@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TsThinLic.Rdp.Connection;
 using TsThinLic.Replay;
 using TsThinLic.Tests.Host;
 using Xunit;
@@ -46,5 +47,5 @@ public sealed class ProbeCaptureReplayTests
     [InlineData("{\"format\":\"tsthinlic-probe-secrets/1\",\"hwid\":\"zz\"}")]
     [InlineData("not json")]
     public void ABadSecretsFileIsRefusedNotThrown(string json)
-        => Assert.False(ProbeSecretsFile.TryParse(System.Text.Encoding.UTF8.GetBytes(json), out _, out _));
+        => Assert.False(ProbeSecrets.TryParse(System.Text.Encoding.UTF8.GetBytes(json), out _, out _));
 }

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
-using TsThinLic.Capture;
 using TsThinLic.Pdu;
 using TsThinLic.Replay;
+using TsThinLic.Replay.Capture;
 using TsThinLic.Tests.Capture;
 using TsThinLic.Tests.Host;
 using Xunit;

@@ -1,9 +1,10 @@
-using TsThinLic.Capture;
-using TsThinLic.Emulation;
+using TsThinLic.Crypto;
+using TsThinLic.Emulator;
 using TsThinLic.Licensing;
 using TsThinLic.Pdu;
+using TsThinLic.Records;
 using TsThinLic.Replay;
-using TsThinLic.Storage;
+using TsThinLic.Replay.Capture;
 using TsThinLic.Tests.Fakes;
 using Xunit;
 

@@ -1,6 +1,6 @@
-using TsThinLic.Storage;
 using TsThinLic.Storage.Flash;
 using TsThinLic.Storage.Profiles;
+using TsThinLic.Tests.Fakes;
 using Xunit;
 
 namespace TsThinLic.Tests.Storage;

@@ -1,5 +1,6 @@
-using TsThinLic.Storage;
+using TsThinLic.Records;
 using TsThinLic.Storage.Flash;
+using TsThinLic.Tests.Fakes;
 using Xunit;
 using static TsThinLic.Tests.Storage.StoreTestKit;
 

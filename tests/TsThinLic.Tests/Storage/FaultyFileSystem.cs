@@ -1,5 +1,5 @@
 using TsThinLic.Storage.Files;
-using TsThinLic.Storage.Flash;
+using TsThinLic.Tests.Fakes;
 
 namespace TsThinLic.Tests.Storage;
 

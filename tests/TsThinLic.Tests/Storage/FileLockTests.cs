@@ -1,3 +1,4 @@
+using TsThinLic.Records;
 using TsThinLic.Storage;
 using TsThinLic.Storage.Files;
 using Xunit;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using TsThinLic.Host;
-using TsThinLic.Storage;
 using TsThinLic.Tests.Host;
 using Xunit;
 

@@ -2,6 +2,7 @@ using TsThinLic.Storage;
 using TsThinLic.Storage.Files;
 using TsThinLic.Storage.Flash;
 using TsThinLic.Storage.Registry;
+using TsThinLic.Tests.Fakes;
 
 namespace TsThinLic.Tests.Storage;
 

@@ -1,7 +1,8 @@
+using TsThinLic.Records;
 using TsThinLic.Storage;
 using TsThinLic.Storage.Files;
 using TsThinLic.Storage.Flash;
-using TsThinLic.Storage.Profiles;
+using TsThinLic.Tests.Fakes;
 using Xunit;
 using Xunit.Abstractions;
 using static TsThinLic.Tests.Storage.StoreTestKit;

@@ -1,5 +1,5 @@
 using System.Text;
-using TsThinLic.Storage;
+using TsThinLic.Records;
 using TsThinLic.Storage.Registry;
 using Xunit;
 using static TsThinLic.Tests.Storage.StoreTestKit;
@@ -91,7 +91,7 @@ public sealed class RegFileTests
         Assert.Equal([0x30, 0x82, 0x01, 0x02, 0x03], license.LicenseInfo.ToArray());
         Assert.Null(hive.GetValue(RegistryLicenseStore.StoreKey + @"\LICENSE000", "Note"));
         // A Windows-made CAL (unknown version) is offered for its product at any version.
-        Assert.True(license.Key.Matches(0x00060000, "Microsoft Corporation", "A02", ["microsoft.com"]));
+        Assert.True(TsThinLic.Licensing.LicenseOffer.Matches(license.Key, 0x00060000, "Microsoft Corporation", "A02", ["microsoft.com"]));
     }
 
     [Theory]

@@ -1,5 +1,6 @@
 using NSubstitute;
 using NSubstitute.ExceptionExtensions;
+using TsThinLic.Records;
 using TsThinLic.Storage;
 using TsThinLic.Storage.Registry;
 using Xunit;

@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Logging;
+using TsThinLic.Records;
 using TsThinLic.Storage;
 using TsThinLic.Storage.Files;
 using TsThinLic.Storage.Flash;
 using TsThinLic.Storage.Registry;
+using TsThinLic.Tests.Fakes;
 using Xunit;
 using static TsThinLic.Tests.Storage.StoreTestKit;
 

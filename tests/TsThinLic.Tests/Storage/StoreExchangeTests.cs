@@ -1,5 +1,5 @@
 using System.IO.Pipelines;
-using TsThinLic.Emulation;
+using TsThinLic.Emulator;
 using TsThinLic.Licensing;
 using TsThinLic.Pdu;
 using TsThinLic.Storage;

@@ -1,8 +1,10 @@
 using TsThinLic.Pdu;
+using TsThinLic.Records;
 using TsThinLic.Storage;
 using TsThinLic.Storage.Files;
 using TsThinLic.Storage.Flash;
 using TsThinLic.Storage.Registry;
+using TsThinLic.Tests.Fakes;
 using Xunit;
 
 namespace TsThinLic.Tests.Storage;

@@ -1,4 +1,5 @@
 using TsThinLic.Pdu;
+using TsThinLic.Records;
 using TsThinLic.Storage;
 using TsThinLic.Storage.Profiles;
 

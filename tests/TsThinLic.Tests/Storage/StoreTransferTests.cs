@@ -1,9 +1,11 @@
 using CsCheck;
 using TsThinLic.Pdu;
+using TsThinLic.Records;
 using TsThinLic.Storage;
 using TsThinLic.Storage.Files;
 using TsThinLic.Storage.Flash;
 using TsThinLic.Storage.Registry;
+using TsThinLic.Tests.Fakes;
 using Xunit;
 using static TsThinLic.Tests.Storage.StoreTestKit;
 

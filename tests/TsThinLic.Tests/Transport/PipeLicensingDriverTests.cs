@@ -1,8 +1,9 @@
 using System.IO.Pipelines;
 using NSubstitute;
-using TsThinLic.Emulation;
+using TsThinLic.Emulator;
 using TsThinLic.Licensing;
 using TsThinLic.Pdu;
+using TsThinLic.Records;
 using TsThinLic.Storage;
 using TsThinLic.Tests.Fakes;
 using TsThinLic.Tests.Licensing;

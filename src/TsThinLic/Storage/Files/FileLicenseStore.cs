@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using TsThinLic.Diagnostics;
+using TsThinLic.Logging;
+using TsThinLic.Records;
 
 namespace TsThinLic.Storage.Files;
 

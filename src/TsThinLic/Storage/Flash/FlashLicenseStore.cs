@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using TsThinLic.Diagnostics;
+using TsThinLic.Logging;
+using TsThinLic.Records;
 
 namespace TsThinLic.Storage.Flash;
 
@@ -219,9 +220,7 @@ public sealed class FlashLicenseStore : IVerifiableLicenseStore, ITransferableLi
             return false;
         }
 
-        var flash = new EmulatedFlash(geometry, image.Length);
-        flash.Load(image);
-        var store = new FlashLicenseStore(flash, 0, image.Length);
+        var store = new FlashLicenseStore(FlashImageSnapshot.FromImage(geometry, image), 0, image.Length);
         StoreVerification verification = store.Verify();
         if (!verification.Findings.Any(f => f.Kind == StoreFindingKind.Valid))
         {

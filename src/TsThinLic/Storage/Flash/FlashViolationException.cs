@@ -2,7 +2,8 @@ namespace TsThinLic.Storage.Flash;
 
 /// <summary>
 /// A flash operation the medium cannot do: programming a bit from 0 to 1, an unaligned program or erase, an access
-/// outside the device. Thrown by <see cref="EmulatedFlash"/> so that a test sees every such bug in the store.
+/// outside the device. Thrown by <see cref="FileFlashDevice"/> and the tests' emulated flash, so that every such bug in the
+/// store is seen.
 /// </summary>
 public sealed class FlashViolationException : InvalidOperationException
 {

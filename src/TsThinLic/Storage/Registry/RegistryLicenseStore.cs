@@ -3,8 +3,9 @@ using System.Globalization;
 using System.Security;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using TsThinLic.Logging;
 using TsThinLic.Pdu;
-using TsThinLic.Diagnostics;
+using TsThinLic.Records;
 
 namespace TsThinLic.Storage.Registry;
 

@@ -9,7 +9,7 @@ using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 using Org.BouncyCastle.X509;
-using TsThinLic.Crypto.Tls;
+using TsThinLic.Rdp.Tls;
 
 namespace TsThinLic.Tests.Crypto.Tls;
 

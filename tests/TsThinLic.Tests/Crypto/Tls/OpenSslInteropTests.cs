@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using TsThinLic.Crypto.Tls;
-using TsThinLic.Licensing;
+using TsThinLic.Crypto;
+using TsThinLic.Rdp.Tls;
 using Xunit;
 
 namespace TsThinLic.Tests.Crypto.Tls;

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using TsThinLic.Crypto;
-using TsThinLic.Crypto.Tls;
+using TsThinLic.Rdp.Tls;
 using TsThinLic.Tests.Fakes;
 using Xunit;
 

@@ -1,5 +1,5 @@
 using Org.BouncyCastle.Tls;
-using TsThinLic.Crypto.Tls;
+using TsThinLic.Rdp.Tls;
 using TsThinLic.Tests.Fakes;
 using Xunit;
 

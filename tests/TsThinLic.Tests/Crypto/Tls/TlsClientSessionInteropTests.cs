@@ -1,6 +1,6 @@
 using System.Text;
 using Org.BouncyCastle.Tls;
-using TsThinLic.Crypto.Tls;
+using TsThinLic.Rdp.Tls;
 using TsThinLic.Tests.Fakes;
 using Xunit;
 

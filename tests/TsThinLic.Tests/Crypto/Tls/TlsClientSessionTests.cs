@@ -1,4 +1,4 @@
-using TsThinLic.Crypto.Tls;
+using TsThinLic.Rdp.Tls;
 using TsThinLic.Tests.Fakes;
 using Xunit;
 

@@ -5,7 +5,7 @@ using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Crypto.Signers;
 using Org.BouncyCastle.Security;
 using TsThinLic.Crypto;
-using TsThinLic.Crypto.Tls;
+using TsThinLic.Rdp.Tls;
 using TsThinLic.Tests.Fakes;
 using Xunit;
 

@@ -1,0 +1,119 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using TsThinLic.Pdu;
+
+namespace TsThinLic.Rdp.Connection;
+
+/// <summary>
+/// The probe-secrets format ("tsthinlic-probe-secrets/1"), written and read here only: what a transcript needs to
+/// replay a probe byte for byte (<c>--record-secrets</c>): every random block the client drew (connection client
+/// random, licensing client random, premaster secret), the HWID, user and machine, and the RDP PDUs as hex (inside
+/// TLS when TLS was used). Replay reads it beside a capture of our own client. This file holds key material: it is
+/// for test fixtures against test servers, never for a production device.
+/// </summary>
+public static class ProbeSecrets
+{
+    /// <summary>The format version written as "format".</summary>
+    public const string Format = "tsthinlic-probe-secrets/1";
+
+    /// <summary>A secrets file is small; anything larger is not one.</summary>
+    public const int MaxLength = 1 << 20;
+
+    public static void Write(ProbeResult result, string userName, string machineName, Stream destination)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(destination);
+        using var json = new Utf8JsonWriter(destination, new JsonWriterOptions { Indented = true });
+        json.WriteStartObject();
+        json.WriteString("format", Format);
+        json.WriteString("server", $"{result.Host}:{result.Port}");
+        json.WriteString("requestedProtocols", $"0x{(uint)result.RequestedProtocols:x8}");
+        if (result.SelectedProtocol is { } selected)
+        {
+            json.WriteString("selectedProtocol", $"0x{(uint)selected:x8}");
+        }
+
+        json.WriteString("user", userName);
+        json.WriteString("machine", machineName);
+        if (result.HardwareId is { } hwid)
+        {
+            Span<byte> bytes = stackalloc byte[ClientHardwareId.Length];
+            hwid.TryEncode(bytes, out _);
+            json.WriteString("hwid", Convert.ToHexStringLower(bytes));
+        }
+
+        json.WriteString("clientRandom", Convert.ToHexStringLower(result.ClientRandom.Span));
+
+        // The licensing client draws its client random (32) and then the premaster secret (48) after the
+        // Security Exchange client random, when there is one (a new HWID's bytes are not recorded here).
+        int licensingStart = result.ClientRandom.IsEmpty ? 0 : 1;
+        if (result.RandomBlocks.Count >= licensingStart + 2)
+        {
+            json.WriteString("licensingClientRandom", Convert.ToHexStringLower(result.RandomBlocks[licensingStart]));
+            json.WriteString("preMasterSecret", Convert.ToHexStringLower(result.RandomBlocks[licensingStart + 1]));
+        }
+
+        json.WriteStartArray("randomBlocks");
+        foreach (byte[] block in result.RandomBlocks)
+        {
+            json.WriteStringValue(Convert.ToHexStringLower(block));
+        }
+
+        json.WriteEndArray();
+        json.WriteStartArray("pdus");
+        foreach ((bool fromClient, byte[] packet) in result.Transcript)
+        {
+            json.WriteStartObject();
+            json.WriteString("direction", fromClient ? "client" : "server");
+            json.WriteString("hex", Convert.ToHexStringLower(packet));
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    /// <summary>
+    /// Reads what replay needs from a secrets file's bytes: HWID (20 bytes, required), user and machine, the licensing
+    /// client random and premaster secret. False, with the problem, on anything else.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<byte> json, [NotNullWhen(true)] out RecordedProbeSecrets? secrets, out string? problem)
+    {
+        secrets = null;
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            using JsonDocument document = JsonDocument.ParseValue(ref reader);
+            JsonElement root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("format", out JsonElement format) || format.GetString() != Format)
+            {
+                problem = $"not {Format}";
+                return false;
+            }
+
+            byte[] hwid = Hex(root, "hwid");
+            if (!ClientHardwareId.TryDecode(hwid, out ClientHardwareId hardwareId, out _) || hwid.Length != ClientHardwareId.Length)
+            {
+                problem = "hwid is not 20 bytes";
+                return false;
+            }
+
+            secrets = new RecordedProbeSecrets(
+                hardwareId,
+                root.TryGetProperty("user", out JsonElement user) ? user.GetString() : null,
+                root.TryGetProperty("machine", out JsonElement machine) ? machine.GetString() : null,
+                Hex(root, "licensingClientRandom"),
+                Hex(root, "preMasterSecret"));
+            problem = null;
+            return true;
+        }
+        catch (Exception exception) when (exception is JsonException or FormatException or InvalidOperationException)
+        {
+            problem = exception.Message;
+            return false;
+        }
+    }
+
+    private static byte[] Hex(JsonElement root, string name)
+        => root.TryGetProperty(name, out JsonElement value) && value.GetString() is { Length: > 0 } text ? Convert.FromHexString(text) : [];
+}

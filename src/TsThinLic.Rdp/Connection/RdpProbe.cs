@@ -1,0 +1,453 @@
+using System.Buffers;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using TsThinLic.Crypto;
+using TsThinLic.Licensing;
+using TsThinLic.Pdu;
+using TsThinLic.Rdp.Tls;
+using TsThinLic.Records;
+using TsThinLic.Storage;
+using TsThinLic.Transport;
+
+namespace TsThinLic.Rdp.Connection;
+
+/// <summary>
+/// Connects to an RDP server over TCP and runs <see cref="RdpConnectionSequence"/> through the licensing verdict,
+/// timing each phase; with TLS through <see cref="TlsClientSession"/>. The whole attempt is bounded by
+/// <see cref="RdpProbeOptions.Timeout"/> (measured with the injected <see cref="TimeProvider"/>): it never hangs.
+/// Persists through the store only after licensing completed, as <see cref="PipeLicensingDriver"/> does.
+/// </summary>
+public sealed class RdpProbe
+{
+    private const int ReadBufferLength = 16 * 1024;
+
+    private readonly ILicenseStore _store;
+    private readonly IRandomSource _random;
+    private readonly TimeProvider _time;
+    private readonly RdpProbeOptions _options;
+    private readonly ILogger _logger;
+
+    public RdpProbe(ILicenseStore store, IRandomSource random, TimeProvider time, RdpProbeOptions? options = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(random);
+        ArgumentNullException.ThrowIfNull(time);
+        _store = store;
+        _random = random;
+        _time = time;
+        _options = options ?? new RdpProbeOptions();
+        _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>
+    /// Runs one probe. Every network, protocol or timeout failure is in the result; only cancellation through
+    /// <paramref name="cancellationToken"/> throws.
+    /// </summary>
+    public async Task<ProbeResult> RunAsync(string host, int port, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(host);
+        ArgumentOutOfRangeException.ThrowIfLessThan(port, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
+
+        var result = new ProbeResult(host, port);
+        long start = _time.GetTimestamp();
+        LicenseStoreSnapshot stored = _store.Load();
+        bool hardwareIdCreated = stored.HardwareId is null;
+        ClientHardwareId hardwareId = stored.HardwareId ?? HardwareIdGenerator.Create(_options.PlatformId, _random);
+        result.HardwareId = hardwareId;
+        result.HardwareIdCreated = hardwareIdCreated;
+        var identity = new ClientIdentity(hardwareId, _options.UserName, _options.MachineName);
+        var random = new RecordingRandomSource(_random);
+
+        using var deadline = new CancellationTokenSource(_options.Timeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        var attempt = new Attempt(this, result, identity, stored, random, linked.Token);
+        try
+        {
+            NegotiationProtocols requested = _options.Security == ProbeSecurity.Rdp ? NegotiationProtocols.Rdp : NegotiationProtocols.Ssl;
+            await attempt.RunAsync(host, port, requested).ConfigureAwait(false);
+            if (_options.Security == ProbeSecurity.Auto && result.Failure?.NegotiationFailure is NegotiationFailureCode.SslNotAllowedByServer or NegotiationFailureCode.SslCertNotOnServer)
+            {
+                RdpLog.ProbeFallingBackToStandardSecurity(_logger, RdpSpecNames.NegotiationFailure(result.Failure.NegotiationFailure.Value));
+                result.Failure = null;
+                result.FellBackToStandardSecurity = true;
+                attempt = new Attempt(this, result, identity, stored, random, linked.Token);
+                await attempt.RunAsync(host, port, NegotiationProtocols.Rdp).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            attempt.MarkPhase();
+            result.Failure = new ConnectionFailure(ConnectionFailureReason.Timeout, attempt.Phase, $"no verdict within {_options.Timeout.TotalSeconds:0.###} s (waiting in {attempt.Phase})");
+        }
+
+        result.RandomBlocks = random.Requests;
+        result.Total = _time.GetElapsedTime(start);
+        if (result.Succeeded)
+        {
+            Persist(result, stored, hardwareId, hardwareIdCreated, attempt.LicensingStep!);
+        }
+
+        if (result.Failure is { } failure)
+        {
+            RdpLog.ProbeFailed(_logger, host, port, failure.Reason.ToString(), failure.Phase.ToString(), failure.Message);
+        }
+        else
+        {
+            RdpLog.ProbeFinished(_logger, host, port, result.Outcome?.ToString() ?? "?");
+        }
+
+        return result;
+    }
+
+    private void Persist(ProbeResult result, LicenseStoreSnapshot stored, ClientHardwareId hardwareId, bool hardwareIdCreated, LicensingStepResult step)
+    {
+        if (ExchangeStoreUpdate.For(stored, hardwareId, hardwareIdCreated, step, _time.GetUtcNow(), out StoredLicense? license) is not { } update)
+        {
+            return;
+        }
+
+        try
+        {
+            // One atomic update: a new HWID and the CAL issued to it are kept together or not at all.
+            _store.Save(update);
+            result.StoredLicense = license;
+            if (license is not null)
+            {
+                RdpLog.ProbeLicenseStored(_logger, license.Key.ToString(), license.LicenseInfo.Length);
+            }
+        }
+        catch (LicenseStoreException exception)
+        {
+            RdpLog.ProbeStoreSaveFailed(_logger, exception);
+            result.Failure = new ConnectionFailure(ConnectionFailureReason.StoreFailed, ConnectionPhase.Finished, $"the server's answer was {result.Outcome}, but the store refused it: {exception.Message}");
+            result.Outcome = null;
+        }
+    }
+
+    /// <summary>One TCP connection: the sequence, the socket, the TLS session and the phase clock.</summary>
+    private sealed class Attempt(RdpProbe owner, ProbeResult result, ClientIdentity identity, LicenseStoreSnapshot stored, IRandomSource random, CancellationToken token)
+    {
+        private readonly byte[] _readBuffer = new byte[ReadBufferLength];
+        private readonly ArrayBufferWriter<byte> _incoming = new(ReadBufferLength);
+        private NetworkStream? _stream;
+        private TlsClientSession? _tls;
+        private RdpConnectionSequence? _sequence;
+        private long _phaseStart;
+        private bool _closed;
+
+        public ConnectionPhase Phase { get; private set; } = ConnectionPhase.TcpConnect;
+
+        public LicensingStepResult? LicensingStep { get; private set; }
+
+        public async Task RunAsync(string host, int port, NegotiationProtocols requested)
+        {
+            result.RequestedProtocols = requested;
+            RdpLog.ProbeConnecting(owner._logger, host, port, RdpSpecNames.Protocol(requested));
+            _phaseStart = owner._time.GetTimestamp();
+            Phase = ConnectionPhase.TcpConnect;
+            using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(host, port, token).ConfigureAwait(false);
+            }
+            catch (SocketException exception)
+            {
+                MarkPhase();
+                result.Failure = new ConnectionFailure(ConnectionFailureReason.ConnectFailed, Phase, $"TCP connect to {host}:{port} failed: {exception.SocketErrorCode} ({exception.Message})");
+                return;
+            }
+
+            await using var stream = new NetworkStream(socket, ownsSocket: false);
+            _stream = stream;
+            MarkPhase(ConnectionPhase.ConnectionInitiation);
+            try
+            {
+                await RunSequenceAsync(requested).ConfigureAwait(false);
+            }
+            catch (IOException exception) when (!token.IsCancellationRequested)
+            {
+                result.Failure = new ConnectionFailure(ConnectionFailureReason.ConnectionClosed, Phase, $"the connection broke: {exception.Message}");
+            }
+            catch (SocketException exception) when (!token.IsCancellationRequested)
+            {
+                result.Failure = new ConnectionFailure(ConnectionFailureReason.ConnectionClosed, Phase, $"the connection broke: {exception.SocketErrorCode}");
+            }
+            finally
+            {
+                CopySequenceState();
+            }
+
+            try
+            {
+                socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (SocketException)
+            {
+                // Already closed by the server: nothing to shut down.
+            }
+        }
+
+        /// <summary>Records the time spent in the current phase and moves to <paramref name="next"/>.</summary>
+        public void MarkPhase(ConnectionPhase? next = null)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            long now = owner._time.GetTimestamp();
+            result.Phases.Add(new PhaseTiming(Phase, owner._time.GetElapsedTime(_phaseStart, now)));
+            RdpLog.ProbePhaseCompleted(owner._logger, Phase.ToString(), owner._time.GetElapsedTime(_phaseStart, now).TotalMilliseconds);
+            _phaseStart = now;
+            if (next is { } phase)
+            {
+                Phase = phase;
+            }
+            else
+            {
+                _closed = true;
+            }
+        }
+
+        private async Task RunSequenceAsync(NegotiationProtocols requested)
+        {
+            var options = new RdpConnectionOptions
+            {
+                RequestedProtocols = requested,
+                UserName = owner._options.UserName,
+                Domain = owner._options.Domain,
+                ClientName = owner._options.MachineName,
+            };
+            _sequence = new RdpConnectionSequence(options, identity, stored, random);
+            var output = new ArrayBufferWriter<byte>(1024);
+            ConnectionStepResult step = _sequence.Start(output);
+            await SendAsync(output).ConfigureAwait(false);
+            while (true)
+            {
+                byte[]? packet = await ReadPacketAsync().ConfigureAwait(false);
+                if (packet is null)
+                {
+                    return; // the failure is set
+                }
+
+                step = _sequence.Step(packet, output);
+                await SendAsync(output).ConfigureAwait(false);
+                if (step.Licensing is { } licensing)
+                {
+                    LicensingStep = licensing;
+                }
+
+                if (step.Status == ConnectionStatus.StartTls)
+                {
+                    MarkPhase(ConnectionPhase.TlsHandshake);
+                    if (!await HandshakeAsync().ConfigureAwait(false))
+                    {
+                        return;
+                    }
+
+                    step = _sequence.TlsEstablished(output);
+                    await SendAsync(output).ConfigureAwait(false);
+                }
+
+                if (step.Status is ConnectionStatus.Completed or ConnectionStatus.Failed)
+                {
+                    MarkPhase();
+                    if (step.Status == ConnectionStatus.Completed)
+                    {
+                        result.Outcome = step.Licensing!.Outcome;
+                    }
+                    else
+                    {
+                        result.Failure = step.Failure;
+                    }
+
+                    _tls?.Close();
+                    await FlushTlsAsync().ConfigureAwait(false);
+                    return;
+                }
+
+                if (_sequence.Phase != Phase)
+                {
+                    MarkPhase(_sequence.Phase);
+                }
+            }
+        }
+
+        private void CopySequenceState()
+        {
+            if (_sequence is not { } sequence)
+            {
+                return;
+            }
+
+            result.SelectedProtocol = sequence.SelectedProtocol;
+            result.ServerData = sequence.ServerData;
+            result.GccCertificate = sequence.ServerCertificateVerification;
+            result.ClientRandom = sequence.ClientRandom;
+            result.Transcript = sequence.Transcript;
+            result.RoutedPastLicensing = sequence.RoutedPastLicensing;
+            if (sequence.Licensing is { } licensing)
+            {
+                result.LicenseRequest = licensing.LicenseRequest;
+                result.LicensingCertificate = licensing.CertificateVerification;
+                result.PresentedLicense = licensing.PresentedLicense;
+            }
+
+            result.LicensingPdus.Clear();
+            foreach ((bool fromClient, byte[] pdu) in sequence.LicensingPdus)
+            {
+                LicensingMessageType? type = LicensingPduDecoder.TryDecode(pdu, out LicensingPdu? decoded, out _) ? decoded.MessageType : null;
+                result.LicensingPdus.Add(new LicensingPduRecord(fromClient ? LicensingPduDirection.Client : LicensingPduDirection.Server, type, pdu, owner._time.GetUtcNow()));
+            }
+
+            if (_tls is { } tls)
+            {
+                result.TlsVersion = tls.ProtocolVersion;
+                result.TlsCipherSuite = tls.CipherSuite;
+                result.TlsCertificates = tls.ServerCertificates;
+            }
+        }
+
+        private async Task<bool> HandshakeAsync()
+        {
+            // The TLS handshake draws from the plain source, not the recording one: recorded secrets are the RDP and
+            // licensing randoms only, in their fixed order.
+            _tls = new TlsClientSession(owner._random);
+            if (!_tls.Start())
+            {
+                result.Failure = new ConnectionFailure(ConnectionFailureReason.TlsFailed, Phase, _tls.Failure!);
+                return false;
+            }
+
+            await FlushTlsAsync().ConfigureAwait(false);
+            while (!_tls.IsHandshakeComplete)
+            {
+                int read = await _stream!.ReadAsync(_readBuffer, token).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    result.Failure = new ConnectionFailure(ConnectionFailureReason.ConnectionClosed, Phase, "the server closed the connection during the TLS handshake");
+                    return false;
+                }
+
+                if (!_tls.OfferInput(_readBuffer.AsSpan(0, read)))
+                {
+                    result.Failure = new ConnectionFailure(ConnectionFailureReason.TlsFailed, Phase, _tls.Failure!);
+                    await SendFatalAlertAsync().ConfigureAwait(false);
+                    return false;
+                }
+
+                await FlushTlsAsync().ConfigureAwait(false);
+            }
+
+            _incoming.Write(_tls.TakeApplicationData());
+            return true;
+        }
+
+        private async Task FlushTlsAsync()
+        {
+            byte[] records = _tls?.TakeOutput() ?? [];
+            if (records.Length > 0)
+            {
+                await _stream!.WriteAsync(records, token).ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>
+        /// Best effort: the fatal alert a failed TLS session queued (RFC 5246 7.2.2), if the socket still takes it; the
+        /// failure already recorded stays the one reported.
+        /// </summary>
+        private async Task SendFatalAlertAsync()
+        {
+            try
+            {
+                await FlushTlsAsync().ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is IOException or SocketException)
+            {
+                // The server may have closed first; nothing more to tell it.
+            }
+        }
+
+        private async Task SendAsync(ArrayBufferWriter<byte> output)
+        {
+            if (output.WrittenCount == 0)
+            {
+                return;
+            }
+
+            if (_tls is { } tls)
+            {
+                if (!tls.WriteApplicationData(output.WrittenSpan))
+                {
+                    output.ResetWrittenCount();
+                    throw new IOException(tls.Failure);
+                }
+
+                await FlushTlsAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                await _stream!.WriteAsync(output.WrittenMemory, token).ConfigureAwait(false);
+            }
+
+            output.ResetWrittenCount();
+        }
+
+        /// <summary>The next whole TPKT packet, or null with the failure set (closed, not RDP, TLS broken).</summary>
+        private async Task<byte[]?> ReadPacketAsync()
+        {
+            while (true)
+            {
+                DecodeStatus status = Tpkt.TryReadFrame(_incoming.WrittenSpan, out int length, out DecodeError error);
+                if (status == DecodeStatus.Complete)
+                {
+                    byte[] packet = _incoming.WrittenSpan[..length].ToArray();
+                    byte[] rest = _incoming.WrittenSpan[length..].ToArray();
+                    _incoming.ResetWrittenCount();
+                    _incoming.Write(rest);
+                    return packet;
+                }
+
+                if (status == DecodeStatus.Invalid)
+                {
+                    string what = Phase == ConnectionPhase.ConnectionInitiation ? "the server's answer is not RDP" : "a server PDU cannot be framed";
+                    result.Failure = new ConnectionFailure(ConnectionFailureReason.MalformedPdu, Phase, $"{what}: {error}", error);
+                    return null;
+                }
+
+                int read = await _stream!.ReadAsync(_readBuffer, token).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    string partial = _incoming.WrittenCount > 0 ? $" in the middle of a PDU ({_incoming.WrittenCount} bytes buffered)" : string.Empty;
+                    result.Failure = new ConnectionFailure(ConnectionFailureReason.ConnectionClosed, Phase, $"the server closed the connection{partial} during {Phase}");
+                    return null;
+                }
+
+                if (_incoming.WrittenCount + read > 2 * Tpkt.MaxPacketLength)
+                {
+                    result.Failure = new ConnectionFailure(ConnectionFailureReason.MalformedPdu, Phase, "the server sent more than two maximum-size packets without completing one");
+                    return null;
+                }
+
+                if (_tls is { } tls)
+                {
+                    if (!tls.OfferInput(_readBuffer.AsSpan(0, read)))
+                    {
+                        result.Failure = new ConnectionFailure(ConnectionFailureReason.TlsFailed, Phase, tls.Failure!);
+                        await SendFatalAlertAsync().ConfigureAwait(false);
+                        return null;
+                    }
+
+                    await FlushTlsAsync().ConfigureAwait(false);
+                    _incoming.Write(tls.TakeApplicationData());
+                }
+                else
+                {
+                    _incoming.Write(_readBuffer.AsSpan(0, read));
+                }
+            }
+        }
+    }
+}

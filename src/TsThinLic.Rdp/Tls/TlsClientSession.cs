@@ -1,0 +1,1101 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using TsThinLic.Crypto;
+
+namespace TsThinLic.Rdp.Tls;
+
+/// <summary>
+/// [MS-RDPBCGR 5.4.5.1] The TLS client of Enhanced RDP Security: a TLS 1.2 client [RFC 5246], sans-I/O: the caller
+/// moves bytes between the socket and <see cref="OfferInput"/> / <see cref="TakeOutput"/>. Pure managed (BouncyCastle's
+/// AES, SHA, HMAC and X25519 primitives; the protocol is written here), so it runs on a device without OpenSSL. The
+/// server certificate is recorded, not trusted or refused: the probe reports it; RDP clients decide trust outside the
+/// TLS layer.
+/// </summary>
+/// <remarks>
+/// Scope: the full handshake only (no resumption, no tickets, no client certificate: a CertificateRequest is answered
+/// with an empty Certificate); ECDHE_RSA over x25519 or secp256r1 and RSA key exchange; AES-GCM and AES-CBC with
+/// HMAC-SHA1; extended master secret [RFC 7627] when the server echoes it; renegotiation refused [RFC 5746]. Malformed
+/// or hostile input never throws: the session fails, says which field was wrong in <see cref="Failure"/>, and queues
+/// the fatal alert RFC 5246 7.2 asks for.
+/// </remarks>
+public sealed class TlsClientSession
+{
+    /// <summary>ProtocolVersion {3, 3}: TLS 1.2.</summary>
+    internal const int Tls12Version = 0x0303;
+
+    /// <summary>
+    /// [RFC 5246 E.1] The record version of the ClientHello: {3, 1}, as most clients send it, because some servers
+    /// refuse a first record newer than TLS 1.0.
+    /// </summary>
+    internal const int ClientHelloRecordVersion = 0x0301;
+
+    /// <summary>[RFC 5246 6.2.1] TLSPlaintext.length MUST NOT exceed 2^14.</summary>
+    internal const int MaxPlaintextLength = 1 << 14;
+
+    /// <summary>[RFC 5246 6.2.3] TLSCiphertext.length MUST NOT exceed 2^14 + 2048.</summary>
+    internal const int MaxCiphertextLength = MaxPlaintextLength + 2048;
+
+    /// <summary>Largest handshake message accepted: a certificate chain of ten certificates fits several times over.</summary>
+    internal const int MaxHandshakeMessageLength = 64 * 1024;
+
+    /// <summary>Longest server certificate chain accepted.</summary>
+    internal const int MaxCertificates = 10;
+
+    private const int RecordHeaderLength = 1 /* type */ + 2 /* version */ + 2 /* length */;
+    private const int HandshakeHeaderLength = 1 /* msg_type */ + 3 /* length */;
+    private const int RandomLength = 32;
+    private const int MasterSecretLength = 48;
+    private const int VerifyDataLength = 12;
+
+    /// <summary>[RFC 5246 7.4.7.1] PreMasterSecret: client_version (2) + random (46).</summary>
+    private const int RsaPreMasterSecretLength = 48;
+
+    private static readonly TlsSignatureScheme[] s_signatureSchemes =
+    [
+        TlsSignatureScheme.RsaPssRsaeSha256,
+        TlsSignatureScheme.RsaPssRsaeSha384,
+        TlsSignatureScheme.RsaPkcs1Sha256,
+        TlsSignatureScheme.RsaPkcs1Sha384,
+        TlsSignatureScheme.RsaPkcs1Sha512,
+        TlsSignatureScheme.RsaPkcs1Sha1,
+    ];
+
+    private static readonly TlsNamedGroup[] s_groups = [TlsNamedGroup.X25519, TlsNamedGroup.Secp256r1];
+
+    private readonly IRandomSource _random;
+    private readonly byte[] _record = new byte[RecordHeaderLength + MaxCiphertextLength];
+    private readonly TlsWriter _handshakeInput = new(1024);
+    private readonly TlsWriter _transcript = new(4096);
+    private readonly ArrayBufferWriter<byte> _output = new(1024);
+    private readonly ArrayBufferWriter<byte> _applicationData = new(1024);
+    private readonly List<byte[]> _serverCertificates = [];
+
+    private TlsClientState _state = TlsClientState.Initial;
+    private int _recordBuffered;
+    private string? _failure;
+    private bool _handshakeComplete;
+    private bool _closeSent;
+
+    private readonly byte[] _clientRandom = new byte[RandomLength];
+    private byte[] _serverRandom = [];
+    private TlsCipherSuiteInfo? _suite;
+    private bool _extendedMasterSecret;
+    private bool _certificateRequested;
+    private RsaPublicKey? _serverKey;
+    private TlsNamedGroup _serverGroup;
+    private byte[] _serverEcdhPublic = [];
+    private byte[] _masterSecret = [];
+
+    private TlsRecordCipher? _readCipher;
+    private TlsRecordCipher? _pendingReadCipher;
+    private TlsRecordCipher? _writeCipher;
+    private TlsRecordCipher? _pendingWriteCipher;
+    private ulong _readSequence;
+    private ulong _writeSequence;
+
+    /// <param name="random">
+    /// Where every random value of the session comes from (client random, ephemeral key, premaster secret, CBC IVs).
+    /// Never .NET's RandomNumberGenerator: it loads OpenSSL on Linux.
+    /// </param>
+    public TlsClientSession(IRandomSource random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        _random = random;
+    }
+
+    /// <summary>Whether the handshake has finished (the server's Finished verified).</summary>
+    public bool IsHandshakeComplete => _handshakeComplete;
+
+    /// <summary>Why the session failed or ended, when it did.</summary>
+    public string? Failure => _failure;
+
+    /// <summary>The server's certificate chain (DER), leaf first, once received.</summary>
+    public IReadOnlyList<byte[]> ServerCertificates => _serverCertificates;
+
+    /// <summary>The negotiated protocol version ("TLSv1.2"), once the server accepted it.</summary>
+    public string? ProtocolVersion => _suite is null ? null : "TLSv1.2";
+
+    /// <summary>The negotiated cipher suite number, once the server chose it.</summary>
+    public int? CipherSuite => _suite?.Number;
+
+    /// <summary>Starts the handshake: the ClientHello is then in <see cref="TakeOutput"/>.</summary>
+    /// <exception cref="InvalidOperationException">Start was already called.</exception>
+    public bool Start()
+    {
+        if (_state != TlsClientState.Initial)
+        {
+            throw new InvalidOperationException("The TLS handshake has already started.");
+        }
+
+        try
+        {
+            // RFC 5246 7.4.1.2: 32 random bytes (the gmt_unix_time prefix is not used: it only fingerprints the device).
+            _random.GetBytes(_clientRandom);
+            WriteRecord(TlsContentType.Handshake, AppendToTranscript(BuildClientHello()), ClientHelloRecordVersion);
+            _state = TlsClientState.AwaitServerHello;
+            return true;
+        }
+        catch (Exception exception)
+        {
+            // The seam: nothing thrown by the primitives (or the random source) escapes.
+            _failure = $"TLS could not start: {exception.Message}";
+            _state = TlsClientState.Failed;
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Hands the session bytes received from the server, in any pieces. False when the handshake or record layer
+    /// failed or the session had already ended (see <see cref="Failure"/>); a close_notify after the handshake ends
+    /// the session but this call still returns true, so the data before it is not lost.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Start was not called.</exception>
+    public bool OfferInput(ReadOnlySpan<byte> received)
+    {
+        if (_state == TlsClientState.Initial)
+        {
+            throw new InvalidOperationException("Start the TLS handshake first.");
+        }
+
+        if (_state is TlsClientState.Failed or TlsClientState.Closed)
+        {
+            return false;
+        }
+
+        try
+        {
+            while (!received.IsEmpty && _state is not (TlsClientState.Failed or TlsClientState.Closed))
+            {
+                received = received[BufferRecord(received)..];
+            }
+        }
+        catch (Exception exception)
+        {
+            // The seam: whatever the primitives throw on hostile input becomes a failure, never an exception.
+            Fail(TlsAlertDescription.InternalError, $"TLS record processing failed ({exception.GetType().Name}: {exception.Message})");
+        }
+
+        return _state != TlsClientState.Failed;
+    }
+
+    /// <summary>Bytes the session wants sent to the server (handshake records, alerts, encrypted application data).</summary>
+    public byte[] TakeOutput()
+    {
+        byte[] output = _output.WrittenSpan.ToArray();
+        _output.ResetWrittenCount();
+        return output;
+    }
+
+    /// <summary>Decrypted application data received so far.</summary>
+    public byte[] TakeApplicationData()
+    {
+        byte[] data = _applicationData.WrittenSpan.ToArray();
+        _applicationData.ResetWrittenCount();
+        return data;
+    }
+
+    /// <summary>Encrypts application data; the records are then in <see cref="TakeOutput"/>. False before the handshake completed or after close.</summary>
+    public bool WriteApplicationData(ReadOnlySpan<byte> data)
+    {
+        if (_state == TlsClientState.Failed)
+        {
+            return false;
+        }
+
+        if (!_handshakeComplete || _closeSent || _state == TlsClientState.Closed)
+        {
+            _failure ??= _handshakeComplete ? "TLS: application data after the connection was closed" : "TLS: application data before the handshake completed";
+            return false;
+        }
+
+        if (data.IsEmpty)
+        {
+            return true;
+        }
+
+        try
+        {
+            WriteRecord(TlsContentType.ApplicationData, data, Tls12Version);
+            return true;
+        }
+        catch (Exception exception)
+        {
+            Fail(TlsAlertDescription.InternalError, $"TLS could not protect application data ({exception.GetType().Name}: {exception.Message})");
+            return false;
+        }
+    }
+
+    /// <summary>Sends close_notify (into <see cref="TakeOutput"/>) [RFC 5246 7.2.1].</summary>
+    public void Close()
+    {
+        if (_closeSent || _state is TlsClientState.Initial or TlsClientState.Failed)
+        {
+            return;
+        }
+
+        try
+        {
+            SendAlert(TlsAlert.Warning, TlsAlertDescription.CloseNotify);
+        }
+        catch (Exception exception)
+        {
+            _failure ??= $"TLS close failed: {exception.Message}";
+        }
+    }
+
+    // ---- Record layer [RFC 5246 6.2] ----
+
+    /// <summary>Copies what the current record still needs from <paramref name="received"/>; processes it when whole. Returns the bytes taken.</summary>
+    private int BufferRecord(ReadOnlySpan<byte> received)
+    {
+        int wanted = _recordBuffered < RecordHeaderLength
+            ? RecordHeaderLength - _recordBuffered
+            : RecordHeaderLength + RecordLength() - _recordBuffered;
+        int taken = Math.Min(wanted, received.Length);
+        received[..taken].CopyTo(_record.AsSpan(_recordBuffered));
+        _recordBuffered += taken;
+
+        if (_recordBuffered == RecordHeaderLength && !CheckRecordHeader())
+        {
+            return taken;
+        }
+
+        if (_recordBuffered >= RecordHeaderLength && _recordBuffered == RecordHeaderLength + RecordLength())
+        {
+            _recordBuffered = 0;
+            ProcessRecord(_record[0], (_record[1] << 8) | _record[2], _record.AsSpan(RecordHeaderLength, RecordLength()));
+        }
+
+        return taken;
+    }
+
+    private int RecordLength() => (_record[3] << 8) | _record[4];
+
+    /// <summary>The header alone decides whether to wait for the body: an oversize length is refused at once.</summary>
+    private bool CheckRecordHeader()
+    {
+        byte type = _record[0];
+        int version = (_record[1] << 8) | _record[2];
+        if (type is < (byte)TlsContentType.ChangeCipherSpec or > (byte)TlsContentType.ApplicationData)
+        {
+            string what = _state == TlsClientState.AwaitServerHello && _serverRandom.Length == 0
+                ? $"the server's answer is not TLS (record content type {type}, version 0x{version:X4})"
+                : $"a record has the unknown content type {type}";
+            Fail(TlsAlertDescription.UnexpectedMessage, what);
+            return false;
+        }
+
+        // RFC 5246 E.1: any {03, xx} is a TLS record version; the handshake itself checks the negotiated version.
+        if (version >> 8 != 3)
+        {
+            Fail(TlsAlertDescription.ProtocolVersion, $"a record carries the version 0x{version:X4}, not TLS");
+            return false;
+        }
+
+        int limit = _readCipher is null ? MaxPlaintextLength : MaxCiphertextLength;
+        if (RecordLength() > limit)
+        {
+            Fail(TlsAlertDescription.RecordOverflow, $"a record declares {RecordLength()} bytes, more than the {limit} allowed");
+            return false;
+        }
+
+        return true;
+    }
+
+    private void ProcessRecord(byte type, int version, ReadOnlySpan<byte> fragment)
+    {
+        ReadOnlySpan<byte> plaintext = fragment;
+        if (_readCipher is not null)
+        {
+            if (!_readCipher.TryDecrypt(_readSequence, type, version, fragment, out byte[] decrypted))
+            {
+                Fail(TlsAlertDescription.BadRecordMac, $"a record from the server does not authenticate (record {_readSequence} after ChangeCipherSpec)");
+                return;
+            }
+
+            _readSequence++;
+            if (decrypted.Length > MaxPlaintextLength)
+            {
+                Fail(TlsAlertDescription.RecordOverflow, $"a record decrypts to {decrypted.Length} bytes, more than 2^14");
+                return;
+            }
+
+            plaintext = decrypted;
+        }
+
+        switch ((TlsContentType)type)
+        {
+            case TlsContentType.Handshake:
+                // RFC 5246 6.2.1: no zero-length fragments of handshake, alert or change_cipher_spec.
+                if (plaintext.IsEmpty)
+                {
+                    Fail(TlsAlertDescription.UnexpectedMessage, "the server sent an empty handshake record");
+                    return;
+                }
+
+                ReceiveHandshakeBytes(plaintext);
+                break;
+            case TlsContentType.ChangeCipherSpec:
+                ReceiveChangeCipherSpec(plaintext);
+                break;
+            case TlsContentType.Alert:
+                ReceiveAlerts(plaintext);
+                break;
+            default:
+                ReceiveApplicationData(plaintext);
+                break;
+        }
+    }
+
+    private void ReceiveApplicationData(ReadOnlySpan<byte> data)
+    {
+        if (_state != TlsClientState.Complete)
+        {
+            Fail(TlsAlertDescription.UnexpectedMessage, "the server sent application data before the handshake completed");
+            return;
+        }
+
+        _applicationData.Write(data);
+    }
+
+    /// <summary>[RFC 5246 7.1] ChangeCipherSpec: the server's records are protected from the next one on.</summary>
+    private void ReceiveChangeCipherSpec(ReadOnlySpan<byte> data)
+    {
+        if (_state != TlsClientState.AwaitChangeCipherSpec)
+        {
+            Fail(TlsAlertDescription.UnexpectedMessage, $"the server sent ChangeCipherSpec while the client {Waiting()}");
+            return;
+        }
+
+        if (data.Length != 1 || data[0] != 1)
+        {
+            Fail(TlsAlertDescription.DecodeError, "ChangeCipherSpec is not the single byte change_cipher_spec (1)");
+            return;
+        }
+
+        // A handshake message may not straddle the cipher change.
+        if (_handshakeInput.Length != 0)
+        {
+            Fail(TlsAlertDescription.UnexpectedMessage, "ChangeCipherSpec arrived in the middle of a handshake message");
+            return;
+        }
+
+        _readCipher = _pendingReadCipher;
+        _readSequence = 0;
+        _state = TlsClientState.AwaitFinished;
+    }
+
+    /// <summary>[RFC 5246 7.2] Alerts: close_notify ends the session, fatal alerts fail it, other warnings are ignored.</summary>
+    private void ReceiveAlerts(ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty || data.Length % 2 != 0)
+        {
+            Fail(TlsAlertDescription.DecodeError, $"an alert record of {data.Length} bytes is not whole alerts (level, description)");
+            return;
+        }
+
+        for (int i = 0; i < data.Length && _state is not (TlsClientState.Failed or TlsClientState.Closed); i += 2)
+        {
+            byte level = data[i];
+            byte description = data[i + 1];
+            if (description == (byte)TlsAlertDescription.CloseNotify)
+            {
+                ReceiveCloseNotify();
+            }
+            else if (level == TlsAlert.Fatal)
+            {
+                // RFC 5246 7.2.2: on a fatal alert both sides close at once; nothing is sent back.
+                _failure = $"the server sent the fatal alert {TlsAlert.Name(description)}{Phase()}";
+                _state = TlsClientState.Failed;
+            }
+            else if (level != TlsAlert.Warning)
+            {
+                Fail(TlsAlertDescription.IllegalParameter, $"an alert has the level {level}, neither warning (1) nor fatal (2)");
+            }
+
+            // Other warnings (user_canceled, no_renegotiation, unrecognized_name…) change nothing for this client.
+        }
+    }
+
+    private void ReceiveCloseNotify()
+    {
+        if (!_handshakeComplete)
+        {
+            _failure = $"the server closed the connection with close_notify{Phase()}";
+            _state = TlsClientState.Failed;
+            return;
+        }
+
+        // RFC 5246 7.2.1: answer with a close_notify of our own; data after the closure is ignored.
+        _failure = "the server closed the TLS connection (close_notify)";
+        if (!_closeSent)
+        {
+            SendAlert(TlsAlert.Warning, TlsAlertDescription.CloseNotify);
+        }
+
+        _state = TlsClientState.Closed;
+    }
+
+    /// <summary>[RFC 5246 7.4] Handshake messages may be split across records and several may share one.</summary>
+    private void ReceiveHandshakeBytes(ReadOnlySpan<byte> data)
+    {
+        _handshakeInput.Write(data);
+        int consumed = 0;
+        while (_state is not (TlsClientState.Failed or TlsClientState.Closed))
+        {
+            ReadOnlySpan<byte> pending = _handshakeInput.WrittenSpan[consumed..];
+            if (pending.Length < HandshakeHeaderLength)
+            {
+                break;
+            }
+
+            byte type = pending[0];
+            int length = (pending[1] << 16) | (pending[2] << 8) | pending[3];
+            if (length > MaxHandshakeMessageLength)
+            {
+                Fail(TlsAlertDescription.DecodeError, $"the server's {MessageName(type)} declares {length} bytes, more than the {MaxHandshakeMessageLength} accepted");
+                return;
+            }
+
+            if (pending.Length < HandshakeHeaderLength + length)
+            {
+                break;
+            }
+
+            byte[] message = pending[..(HandshakeHeaderLength + length)].ToArray();
+            consumed += message.Length;
+            ReceiveHandshakeMessage(type, message);
+        }
+
+        if (_state is not (TlsClientState.Failed or TlsClientState.Closed))
+        {
+            _handshakeInput.RemovePrefix(consumed);
+        }
+    }
+
+    // ---- Handshake [RFC 5246 7.3, 7.4] ----
+
+    private void ReceiveHandshakeMessage(byte type, byte[] message)
+    {
+        ReadOnlySpan<byte> body = message.AsSpan(HandshakeHeaderLength);
+        if (type == (byte)TlsHandshakeType.HelloRequest)
+        {
+            ReceiveHelloRequest(body);
+            return;
+        }
+
+        switch (_state, (TlsHandshakeType)type)
+        {
+            case (TlsClientState.AwaitServerHello, TlsHandshakeType.ServerHello):
+                _transcript.Write(message);
+                ReceiveServerHello(body);
+                break;
+            case (TlsClientState.AwaitCertificate, TlsHandshakeType.Certificate):
+                _transcript.Write(message);
+                ReceiveCertificate(body);
+                break;
+            case (TlsClientState.AwaitServerKeyExchange, TlsHandshakeType.ServerKeyExchange):
+                _transcript.Write(message);
+                ReceiveServerKeyExchange(body);
+                break;
+            case (TlsClientState.AwaitServerHelloDone, TlsHandshakeType.CertificateRequest) when !_certificateRequested:
+                _transcript.Write(message);
+                ReceiveCertificateRequest(body);
+                break;
+            case (TlsClientState.AwaitServerHelloDone, TlsHandshakeType.ServerHelloDone):
+                _transcript.Write(message);
+                ReceiveServerHelloDone(body);
+                break;
+            case (TlsClientState.AwaitFinished, TlsHandshakeType.Finished):
+                // Finished covers the messages before it; nothing after it is hashed.
+                ReceiveFinished(body);
+                break;
+            default:
+                Fail(TlsAlertDescription.UnexpectedMessage, $"the server sent {MessageName(type)} while the client {Waiting()}");
+                break;
+        }
+    }
+
+    /// <summary>
+    /// [RFC 5246 7.4.1.1] HelloRequest is ignored during a handshake and not hashed; afterwards it asks for a
+    /// renegotiation, which this client refuses with a no_renegotiation warning.
+    /// </summary>
+    private void ReceiveHelloRequest(ReadOnlySpan<byte> body)
+    {
+        if (!body.IsEmpty)
+        {
+            Fail(TlsAlertDescription.DecodeError, "HelloRequest is not empty");
+        }
+        else if (_handshakeComplete)
+        {
+            SendAlert(TlsAlert.Warning, TlsAlertDescription.NoRenegotiation);
+        }
+    }
+
+    /// <summary>[RFC 5246 7.4.1.2] ClientHello: TLS 1.2, no session to resume, the offered suites and extensions.</summary>
+    private byte[] BuildClientHello()
+    {
+        var body = new TlsWriter();
+        body.WriteUInt16(Tls12Version); // client_version
+        body.Write(_clientRandom); // random
+        body.WriteUInt8(0); // session_id: empty, nothing to resume
+
+        int suites = body.BeginVector(2); // cipher_suites
+        foreach (TlsCipherSuiteInfo suite in TlsCipherSuiteInfo.Offered)
+        {
+            body.WriteUInt16(suite.Number);
+        }
+
+        body.EndVector(suites, 2);
+        body.WriteUInt8(1); // compression_methods: null only
+        body.WriteUInt8(0);
+
+        int extensions = body.BeginVector(2);
+
+        // RFC 8422 5.1.1: supported_groups (NamedGroupList).
+        body.WriteUInt16((int)TlsExtensionType.SupportedGroups);
+        int groupsData = body.BeginVector(2);
+        int groups = body.BeginVector(2);
+        foreach (TlsNamedGroup group in s_groups)
+        {
+            body.WriteUInt16((int)group);
+        }
+
+        body.EndVector(groups, 2);
+        body.EndVector(groupsData, 2);
+
+        // RFC 8422 5.1.2: ec_point_formats: uncompressed only.
+        body.WriteUInt16((int)TlsExtensionType.EcPointFormats);
+        body.WriteUInt16(2);
+        body.WriteUInt8(1);
+        body.WriteUInt8(0);
+
+        // RFC 5246 7.4.1.4.1: signature_algorithms (supported_signature_algorithms).
+        body.WriteUInt16((int)TlsExtensionType.SignatureAlgorithms);
+        int algorithmsData = body.BeginVector(2);
+        int algorithms = body.BeginVector(2);
+        foreach (TlsSignatureScheme scheme in s_signatureSchemes)
+        {
+            body.WriteUInt16((int)scheme);
+        }
+
+        body.EndVector(algorithms, 2);
+        body.EndVector(algorithmsData, 2);
+
+        // RFC 7627 5.1: extended_master_secret, empty.
+        body.WriteUInt16((int)TlsExtensionType.ExtendedMasterSecret);
+        body.WriteUInt16(0);
+
+        // RFC 5746 3.4: renegotiation_info with an empty renegotiated_connection.
+        body.WriteUInt16((int)TlsExtensionType.RenegotiationInfo);
+        body.WriteUInt16(1);
+        body.WriteUInt8(0);
+
+        body.EndVector(extensions, 2);
+        return HandshakeMessage(TlsHandshakeType.ClientHello, body.WrittenSpan);
+    }
+
+    /// <summary>[RFC 5246 7.4.1.3] ServerHello: TLS 1.2, a suite and extensions this client offered.</summary>
+    private void ReceiveServerHello(ReadOnlySpan<byte> body)
+    {
+        var reader = new TlsReader(body);
+        if (!reader.TryReadUInt16(out int version))
+        {
+            Fail(TlsAlertDescription.DecodeError, "ServerHello ends before server_version");
+            return;
+        }
+
+        if (version != Tls12Version)
+        {
+            Fail(TlsAlertDescription.ProtocolVersion, $"ServerHello.server_version is 0x{version:X4}; only TLS 1.2 (0x0303) was offered");
+            return;
+        }
+
+        if (!reader.TryReadBytes(RandomLength, out ReadOnlySpan<byte> random))
+        {
+            Fail(TlsAlertDescription.DecodeError, "ServerHello ends inside random");
+            return;
+        }
+
+        if (!reader.TryReadVector8(out ReadOnlySpan<byte> sessionId) || sessionId.Length > 32)
+        {
+            Fail(TlsAlertDescription.DecodeError, "ServerHello.session_id is malformed (longer than 32 bytes or truncated)");
+            return;
+        }
+
+        if (!reader.TryReadUInt16(out int suiteNumber))
+        {
+            Fail(TlsAlertDescription.DecodeError, "ServerHello ends before cipher_suite");
+            return;
+        }
+
+        TlsCipherSuiteInfo? suite = TlsCipherSuiteInfo.Find(suiteNumber);
+        if (suite is null)
+        {
+            Fail(TlsAlertDescription.IllegalParameter, $"ServerHello.cipher_suite 0x{suiteNumber:X4} was not offered");
+            return;
+        }
+
+        if (!reader.TryReadUInt8(out byte compression))
+        {
+            Fail(TlsAlertDescription.DecodeError, "ServerHello ends before compression_method");
+            return;
+        }
+
+        if (compression != 0)
+        {
+            Fail(TlsAlertDescription.IllegalParameter, $"ServerHello.compression_method {compression} was not offered (only null, 0)");
+            return;
+        }
+
+        // RFC 5246 7.4.1.3: the extensions field is optional; when present it holds the rest of the message.
+        if (!reader.IsEmpty && (!reader.TryReadVector16(out ReadOnlySpan<byte> extensions) || !reader.IsEmpty || !ReceiveServerExtensions(extensions)))
+        {
+            if (_state != TlsClientState.Failed)
+            {
+                Fail(TlsAlertDescription.DecodeError, "ServerHello.extensions is malformed");
+            }
+
+            return;
+        }
+
+        _serverRandom = random.ToArray();
+        _suite = suite;
+        _state = TlsClientState.AwaitCertificate;
+    }
+
+    /// <summary>False (with the failure set, or for the caller's decode_error) when an extension is malformed or was not offered.</summary>
+    private bool ReceiveServerExtensions(ReadOnlySpan<byte> extensions)
+    {
+        var reader = new TlsReader(extensions);
+        var seen = new List<int>();
+        while (!reader.IsEmpty)
+        {
+            if (!reader.TryReadUInt16(out int type) || !reader.TryReadVector16(out ReadOnlySpan<byte> data))
+            {
+                return false;
+            }
+
+            // RFC 5246 7.4.1.4: there MUST NOT be more than one extension of the same type.
+            if (seen.Contains(type))
+            {
+                Fail(TlsAlertDescription.DecodeError, $"ServerHello carries extension {type} twice");
+                return false;
+            }
+
+            seen.Add(type);
+            switch ((TlsExtensionType)type)
+            {
+                case TlsExtensionType.RenegotiationInfo:
+                    // RFC 5746 3.4: renegotiated_connection must be empty on an initial handshake.
+                    if (data.Length != 1 || data[0] != 0)
+                    {
+                        Fail(TlsAlertDescription.HandshakeFailure, "ServerHello.renegotiation_info is not empty on the initial handshake");
+                        return false;
+                    }
+
+                    break;
+                case TlsExtensionType.ExtendedMasterSecret:
+                    if (!data.IsEmpty)
+                    {
+                        Fail(TlsAlertDescription.DecodeError, "ServerHello.extended_master_secret is not empty");
+                        return false;
+                    }
+
+                    _extendedMasterSecret = true;
+                    break;
+                case TlsExtensionType.EcPointFormats:
+                    // RFC 8422 5.2: the server's list must include uncompressed (0).
+                    var formats = new TlsReader(data);
+                    if (!formats.TryReadVector8(out ReadOnlySpan<byte> list) || !formats.IsEmpty || list.IsEmpty)
+                    {
+                        Fail(TlsAlertDescription.DecodeError, "ServerHello.ec_point_formats is malformed");
+                        return false;
+                    }
+
+                    if (!list.Contains((byte)0))
+                    {
+                        Fail(TlsAlertDescription.IllegalParameter, "ServerHello.ec_point_formats does not include uncompressed (0)");
+                        return false;
+                    }
+
+                    break;
+                case TlsExtensionType.SupportedGroups:
+                case TlsExtensionType.SignatureAlgorithms:
+                    // Offered, and meaningless from a TLS 1.2 server: some send them anyway. Tolerated, ignored.
+                    break;
+                default:
+                    // RFC 5246 7.4.1.4: an extension the client did not offer is fatal.
+                    Fail(TlsAlertDescription.UnsupportedExtension, $"ServerHello carries extension {type}, which was not offered");
+                    return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>[RFC 5246 7.4.2] Certificate: the chain is recorded; the leaf's RSA key verifies or encrypts.</summary>
+    private void ReceiveCertificate(ReadOnlySpan<byte> body)
+    {
+        var reader = new TlsReader(body);
+        if (!reader.TryReadVector24(out ReadOnlySpan<byte> list) || !reader.IsEmpty)
+        {
+            Fail(TlsAlertDescription.DecodeError, "Certificate.certificate_list length does not match the message");
+            return;
+        }
+
+        var entries = new TlsReader(list);
+        while (!entries.IsEmpty)
+        {
+            if (!entries.TryReadVector24(out ReadOnlySpan<byte> certificate) || certificate.IsEmpty)
+            {
+                Fail(TlsAlertDescription.DecodeError, $"Certificate.certificate_list entry {_serverCertificates.Count} is truncated or empty");
+                return;
+            }
+
+            if (_serverCertificates.Count == MaxCertificates)
+            {
+                Fail(TlsAlertDescription.BadCertificate, $"Certificate.certificate_list holds more than {MaxCertificates} certificates");
+                return;
+            }
+
+            _serverCertificates.Add(certificate.ToArray());
+        }
+
+        if (_serverCertificates.Count == 0)
+        {
+            // RFC 5246 7.4.2: RSA and ECDHE_RSA need the server's certificate.
+            Fail(TlsAlertDescription.HandshakeFailure, "Certificate.certificate_list is empty");
+            return;
+        }
+
+        CertificateCheck check = X509ChainReader.TryGetLeafPublicKey([_serverCertificates[0]], out RsaPublicKey? key, out string? detail);
+        if (check != CertificateCheck.Valid || key is null)
+        {
+            TlsAlertDescription alert = check == CertificateCheck.UnsupportedKey ? TlsAlertDescription.UnsupportedCertificate : TlsAlertDescription.BadCertificate;
+            Fail(alert, $"the server's certificate has no usable RSA key: {detail}");
+            return;
+        }
+
+        _serverKey = key;
+        _state = _suite!.IsEcdhe ? TlsClientState.AwaitServerKeyExchange : TlsClientState.AwaitServerHelloDone;
+    }
+
+    /// <summary>
+    /// [RFC 8422 5.4] ServerKeyExchange of ECDHE_RSA: ServerECDHParams (named_curve, the curve, the server's point)
+    /// and its signature over client_random + server_random + params with the certificate's key [RFC 5246 7.4.3].
+    /// </summary>
+    private void ReceiveServerKeyExchange(ReadOnlySpan<byte> body)
+    {
+        var reader = new TlsReader(body);
+        if (!reader.TryReadUInt8(out byte curveType) || !reader.TryReadUInt16(out int group) || !reader.TryReadVector8(out ReadOnlySpan<byte> point))
+        {
+            Fail(TlsAlertDescription.DecodeError, "ServerKeyExchange.params is truncated");
+            return;
+        }
+
+        // RFC 8422 5.4: named_curve (3) is the only curve_type left.
+        if (curveType != 3)
+        {
+            Fail(TlsAlertDescription.IllegalParameter, $"ServerKeyExchange.params.curve_params.curve_type is {curveType}, not named_curve (3)");
+            return;
+        }
+
+        if (Array.IndexOf(s_groups, (TlsNamedGroup)group) < 0)
+        {
+            Fail(TlsAlertDescription.IllegalParameter, $"ServerKeyExchange.params.curve_params.namedcurve {group} was not offered");
+            return;
+        }
+
+        int expectedPointLength = (TlsNamedGroup)group == TlsNamedGroup.X25519 ? 32 : P256.UncompressedPointLength;
+        if (point.Length != expectedPointLength)
+        {
+            Fail(TlsAlertDescription.IllegalParameter, $"ServerKeyExchange.params.public is {point.Length} bytes, not the {expectedPointLength} of {(TlsNamedGroup)group}");
+            return;
+        }
+
+        int paramsLength = body.Length - reader.Remaining;
+        if (!reader.TryReadUInt16(out int scheme))
+        {
+            Fail(TlsAlertDescription.DecodeError, "ServerKeyExchange ends before signed_params.algorithm");
+            return;
+        }
+
+        if (Array.IndexOf(s_signatureSchemes, (TlsSignatureScheme)scheme) < 0)
+        {
+            Fail(TlsAlertDescription.IllegalParameter, $"ServerKeyExchange.signed_params.algorithm 0x{scheme:X4} was not offered");
+            return;
+        }
+
+        if (!reader.TryReadVector16(out ReadOnlySpan<byte> signature) || !reader.IsEmpty)
+        {
+            Fail(TlsAlertDescription.DecodeError, "ServerKeyExchange.signed_params.signature length does not match the message");
+            return;
+        }
+
+        byte[] signed = [.. _clientRandom, .. _serverRandom, .. body[..paramsLength]];
+        if (!TlsRsa.Verify(_serverKey!, (TlsSignatureScheme)scheme, signed, signature))
+        {
+            // RFC 5246 7.2.2: decrypt_error covers a signature that does not verify.
+            Fail(TlsAlertDescription.DecryptError, $"the ServerKeyExchange signature (0x{scheme:X4}) does not verify with the certificate's key");
+            return;
+        }
+
+        _serverGroup = (TlsNamedGroup)group;
+        _serverEcdhPublic = point.ToArray();
+        _state = TlsClientState.AwaitServerHelloDone;
+    }
+
+    /// <summary>[RFC 5246 7.4.4] CertificateRequest: checked for form only; answered with an empty Certificate.</summary>
+    private void ReceiveCertificateRequest(ReadOnlySpan<byte> body)
+    {
+        var reader = new TlsReader(body);
+        if (!reader.TryReadVector8(out ReadOnlySpan<byte> types) || types.IsEmpty)
+        {
+            Fail(TlsAlertDescription.DecodeError, "CertificateRequest.certificate_types is malformed");
+            return;
+        }
+
+        if (!reader.TryReadVector16(out ReadOnlySpan<byte> algorithms) || algorithms.IsEmpty || algorithms.Length % 2 != 0)
+        {
+            Fail(TlsAlertDescription.DecodeError, "CertificateRequest.supported_signature_algorithms is malformed");
+            return;
+        }
+
+        if (!reader.TryReadVector16(out _) || !reader.IsEmpty)
+        {
+            Fail(TlsAlertDescription.DecodeError, "CertificateRequest.certificate_authorities is malformed");
+            return;
+        }
+
+        _certificateRequested = true;
+    }
+
+    /// <summary>
+    /// [RFC 5246 7.4.5] ServerHelloDone: the client's flight follows: Certificate (empty, if asked), ClientKeyExchange,
+    /// ChangeCipherSpec, Finished.
+    /// </summary>
+    private void ReceiveServerHelloDone(ReadOnlySpan<byte> body)
+    {
+        if (!body.IsEmpty)
+        {
+            Fail(TlsAlertDescription.DecodeError, "ServerHelloDone is not empty");
+            return;
+        }
+
+        var flight = new TlsWriter(512);
+        if (_certificateRequested)
+        {
+            // RFC 5246 7.4.6: with no suitable certificate, a Certificate message with no certificates.
+            flight.Write(AppendToTranscript(HandshakeMessage(TlsHandshakeType.Certificate, [0, 0, 0])));
+        }
+
+        byte[] preMasterSecret;
+        var clientKeyExchange = new TlsWriter(300);
+        if (_suite!.IsEcdhe)
+        {
+            // RFC 8422 5.7: ClientECDiffieHellmanPublic, ecdh_Yc<1..2^8-1>.
+            var share = TlsKeyShare.Create(_serverGroup, _random);
+            if (!share.TryAgree(_serverEcdhPublic, out preMasterSecret))
+            {
+                Fail(TlsAlertDescription.IllegalParameter, $"the server's ECDHE public value is not a valid {_serverGroup} point");
+                return;
+            }
+
+            int yc = clientKeyExchange.BeginVector(1);
+            clientKeyExchange.Write(share.PublicKey);
+            clientKeyExchange.EndVector(yc, 1);
+        }
+        else
+        {
+            // RFC 5246 7.4.7.1: PreMasterSecret = client_version (the offered one) + 46 random bytes, RSA-encrypted.
+            preMasterSecret = new byte[RsaPreMasterSecretLength];
+            preMasterSecret[0] = Tls12Version >> 8;
+            preMasterSecret[1] = Tls12Version & 0xFF;
+            _random.GetBytes(preMasterSecret.AsSpan(2));
+            if (_serverKey!.ModulusLength < RsaPreMasterSecretLength + 11)
+            {
+                Fail(TlsAlertDescription.InsufficientSecurity, "the server's RSA key is too short to carry the premaster secret");
+                return;
+            }
+
+            int encrypted = clientKeyExchange.BeginVector(2);
+            clientKeyExchange.Write(TlsRsa.EncryptPkcs1(_serverKey, preMasterSecret, _random));
+            clientKeyExchange.EndVector(encrypted, 2);
+        }
+
+        flight.Write(AppendToTranscript(HandshakeMessage(TlsHandshakeType.ClientKeyExchange, clientKeyExchange.WrittenSpan)));
+        DeriveKeys(preMasterSecret);
+        CryptographicOperations.ZeroMemory(preMasterSecret);
+
+        WriteRecord(TlsContentType.Handshake, flight.WrittenSpan, Tls12Version);
+
+        // RFC 5246 7.1: ChangeCipherSpec, then every record of ours is protected with the new keys.
+        WriteRecord(TlsContentType.ChangeCipherSpec, [1], Tls12Version);
+        _writeSequence = 0;
+        _writeCipher = _pendingWriteCipher;
+
+        // RFC 5246 7.4.9: verify_data = PRF(master_secret, "client finished", Hash(handshake_messages))[0..11].
+        byte[] verifyData = TlsPrf.Compute(_suite.UsesSha384, _masterSecret, "client finished", TlsPrf.Hash(_suite.UsesSha384, _transcript.WrittenSpan), VerifyDataLength);
+        WriteRecord(TlsContentType.Handshake, AppendToTranscript(HandshakeMessage(TlsHandshakeType.Finished, verifyData)), Tls12Version);
+        _state = TlsClientState.AwaitChangeCipherSpec;
+    }
+
+    /// <summary>
+    /// [RFC 5246 8.1, 6.3] master_secret from the premaster secret ([RFC 7627 4]: over the session hash when the
+    /// server agreed to extended_master_secret), then the key block: client/server MAC keys, keys and IVs, in order.
+    /// </summary>
+    private void DeriveKeys(ReadOnlySpan<byte> preMasterSecret)
+    {
+        TlsCipherSuiteInfo suite = _suite!;
+        _masterSecret = _extendedMasterSecret
+            ? TlsPrf.Compute(suite.UsesSha384, preMasterSecret, "extended master secret", TlsPrf.Hash(suite.UsesSha384, _transcript.WrittenSpan), MasterSecretLength)
+            : TlsPrf.Compute(suite.UsesSha384, preMasterSecret, "master secret", [.. _clientRandom, .. _serverRandom], MasterSecretLength);
+
+        int macLength = suite.MacKeyLength;
+        int keyLength = suite.KeyLength;
+        int ivLength = suite.FixedIvLength;
+        byte[] keyBlock = TlsPrf.Compute(suite.UsesSha384, _masterSecret, "key expansion", [.. _serverRandom, .. _clientRandom], 2 * (macLength + keyLength + ivLength));
+        ReadOnlySpan<byte> block = keyBlock;
+        ReadOnlySpan<byte> clientMac = block.Slice(0, macLength);
+        ReadOnlySpan<byte> serverMac = block.Slice(macLength, macLength);
+        ReadOnlySpan<byte> clientKey = block.Slice(2 * macLength, keyLength);
+        ReadOnlySpan<byte> serverKey = block.Slice((2 * macLength) + keyLength, keyLength);
+        ReadOnlySpan<byte> clientIv = block.Slice(2 * (macLength + keyLength), ivLength);
+        ReadOnlySpan<byte> serverIv = block.Slice((2 * (macLength + keyLength)) + ivLength, ivLength);
+        if (suite.IsGcm)
+        {
+            _pendingWriteCipher = new TlsGcmRecordCipher(clientKey, clientIv);
+            _pendingReadCipher = new TlsGcmRecordCipher(serverKey, serverIv);
+        }
+        else
+        {
+            _pendingWriteCipher = new TlsCbcRecordCipher(clientKey, clientMac, _random);
+            _pendingReadCipher = new TlsCbcRecordCipher(serverKey, serverMac, _random);
+        }
+
+        CryptographicOperations.ZeroMemory(keyBlock);
+    }
+
+    /// <summary>[RFC 5246 7.4.9] The server's Finished: PRF(master_secret, "server finished", Hash(handshake_messages)).</summary>
+    private void ReceiveFinished(ReadOnlySpan<byte> body)
+    {
+        if (body.Length != VerifyDataLength)
+        {
+            Fail(TlsAlertDescription.DecodeError, $"Finished.verify_data is {body.Length} bytes, not {VerifyDataLength}");
+            return;
+        }
+
+        bool sha384 = _suite!.UsesSha384;
+        byte[] expected = TlsPrf.Compute(sha384, _masterSecret, "server finished", TlsPrf.Hash(sha384, _transcript.WrittenSpan), VerifyDataLength);
+        if (!CryptographicOperations.FixedTimeEquals(expected, body))
+        {
+            Fail(TlsAlertDescription.DecryptError, "the server's Finished.verify_data does not match the handshake");
+            return;
+        }
+
+        _handshakeComplete = true;
+        _state = TlsClientState.Complete;
+
+        // Nothing hashes the handshake any more (no renegotiation); the master secret is not needed either.
+        _transcript.Clear();
+        CryptographicOperations.ZeroMemory(_masterSecret);
+    }
+
+    // ---- Output ----
+
+    private static byte[] HandshakeMessage(TlsHandshakeType type, ReadOnlySpan<byte> body)
+    {
+        var message = new TlsWriter(HandshakeHeaderLength + body.Length);
+        message.WriteUInt8((int)type);
+        message.WriteUInt24(body.Length);
+        message.Write(body);
+        return message.ToArray();
+    }
+
+    private byte[] AppendToTranscript(byte[] message)
+    {
+        _transcript.Write(message);
+        return message;
+    }
+
+    /// <summary>[RFC 5246 6.2.1] Records of at most 2^14 plaintext bytes, protected once ChangeCipherSpec was sent.</summary>
+    private void WriteRecord(TlsContentType type, ReadOnlySpan<byte> data, int version)
+    {
+        do
+        {
+            ReadOnlySpan<byte> chunk = data[..Math.Min(data.Length, MaxPlaintextLength)];
+            data = data[chunk.Length..];
+            ReadOnlySpan<byte> fragment = _writeCipher is null ? chunk : _writeCipher.Encrypt(_writeSequence++, type, chunk);
+            Span<byte> header = _output.GetSpan(RecordHeaderLength);
+            header[0] = (byte)type;
+            header[1] = (byte)(version >> 8);
+            header[2] = (byte)version;
+            header[3] = (byte)(fragment.Length >> 8);
+            header[4] = (byte)fragment.Length;
+            _output.Advance(RecordHeaderLength);
+            _output.Write(fragment);
+        }
+        while (!data.IsEmpty);
+    }
+
+    private void SendAlert(byte level, TlsAlertDescription description)
+    {
+        WriteRecord(TlsContentType.Alert, [level, (byte)description], _suite is null ? ClientHelloRecordVersion : Tls12Version);
+        if (description == TlsAlertDescription.CloseNotify)
+        {
+            _closeSent = true;
+        }
+    }
+
+    /// <summary>Fails the session and queues the fatal alert; the first failure is the one reported.</summary>
+    private void Fail(TlsAlertDescription alert, string message)
+    {
+        if (_state == TlsClientState.Failed)
+        {
+            return;
+        }
+
+        _failure = $"{message} (sent the fatal alert {TlsAlert.Name((byte)alert)})";
+        try
+        {
+            SendAlert(TlsAlert.Fatal, alert);
+        }
+        catch (Exception)
+        {
+            // The alert is a courtesy: the failure is recorded whether or not it could be protected.
+        }
+
+        _state = TlsClientState.Failed;
+    }
+
+    private string Waiting() => _state switch
+    {
+        TlsClientState.AwaitServerHello => "waited for ServerHello",
+        TlsClientState.AwaitCertificate => "waited for Certificate",
+        TlsClientState.AwaitServerKeyExchange => "waited for ServerKeyExchange",
+        TlsClientState.AwaitServerHelloDone => _certificateRequested ? "waited for ServerHelloDone" : "waited for CertificateRequest or ServerHelloDone",
+        TlsClientState.AwaitChangeCipherSpec => "waited for ChangeCipherSpec",
+        TlsClientState.AwaitFinished => "waited for Finished",
+        _ => "had finished the handshake",
+    };
+
+    private string Phase() => _handshakeComplete ? string.Empty : $" (the client {Waiting()})";
+
+    private static string MessageName(byte type) => type switch
+    {
+        0 => "HelloRequest",
+        1 => "ClientHello",
+        2 => "ServerHello",
+        4 => "NewSessionTicket",
+        11 => "Certificate",
+        12 => "ServerKeyExchange",
+        13 => "CertificateRequest",
+        14 => "ServerHelloDone",
+        15 => "CertificateVerify",
+        16 => "ClientKeyExchange",
+        20 => "Finished",
+        22 => "CertificateStatus",
+        _ => $"handshake message type {type}",
+    };
+}
