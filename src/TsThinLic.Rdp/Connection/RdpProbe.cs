@@ -16,7 +16,8 @@ namespace TsThinLic.Rdp.Connection;
 /// Connects to an RDP server over TCP and runs <see cref="RdpConnectionSequence"/> through the licensing verdict,
 /// timing each phase; with TLS through <see cref="TlsClientSession"/>. The whole attempt is bounded by
 /// <see cref="RdpProbeOptions.Timeout"/> (measured with the injected <see cref="TimeProvider"/>): it never hangs.
-/// Persists through the store only after licensing completed, as <see cref="PipeLicensingDriver"/> does.
+/// Persists through the store only after licensing completed, as <see cref="PipeLicensingDriver"/> does; a first use's
+/// HWID is made and committed under the store's lock before connecting (<see cref="ILicenseStore.LoadOrCreateHardwareId"/>).
 /// </summary>
 public sealed class RdpProbe
 {
@@ -52,9 +53,9 @@ public sealed class RdpProbe
 
         var result = new ProbeResult(host, port);
         long start = _time.GetTimestamp();
-        LicenseStoreSnapshot stored = _store.Load();
-        bool hardwareIdCreated = stored.HardwareId is null;
-        ClientHardwareId hardwareId = stored.HardwareId ?? HardwareIdGenerator.Create(_options.PlatformId, _random);
+        // DESIGN.md, Stores: concurrent first uses agree on one HWID, the one committed under the store's lock.
+        LicenseStoreSnapshot stored = _store.LoadOrCreateHardwareId(() => HardwareIdGenerator.Create(_options.PlatformId, _random), out bool hardwareIdCreated);
+        ClientHardwareId hardwareId = stored.HardwareId ?? throw new InvalidOperationException("The store returned no HWID from LoadOrCreateHardwareId.");
         result.HardwareId = hardwareId;
         result.HardwareIdCreated = hardwareIdCreated;
         var identity = new ClientIdentity(hardwareId, _options.UserName, _options.MachineName);
@@ -86,7 +87,7 @@ public sealed class RdpProbe
         result.Total = _time.GetElapsedTime(start);
         if (result.Succeeded)
         {
-            Persist(result, stored, hardwareId, hardwareIdCreated, attempt.LicensingStep!);
+            Persist(result, stored, hardwareId, attempt.LicensingStep!);
         }
 
         if (result.Failure is { } failure)
@@ -101,16 +102,16 @@ public sealed class RdpProbe
         return result;
     }
 
-    private void Persist(ProbeResult result, LicenseStoreSnapshot stored, ClientHardwareId hardwareId, bool hardwareIdCreated, LicensingStepResult step)
+    private void Persist(ProbeResult result, LicenseStoreSnapshot stored, ClientHardwareId hardwareId, LicensingStepResult step)
     {
-        if (ExchangeStoreUpdate.For(stored, hardwareId, hardwareIdCreated, step, _time.GetUtcNow(), out StoredLicense? license) is not { } update)
+        // The HWID is stored already: only a CAL can be left to keep.
+        if (ExchangeStoreUpdate.For(stored, hardwareId, hardwareIdCreated: false, step, _time.GetUtcNow(), out StoredLicense? license) is not { } update)
         {
             return;
         }
 
         try
         {
-            // One atomic update: a new HWID and the CAL issued to it are kept together or not at all.
             _store.Save(update);
             result.StoredLicense = license;
             if (license is not null)

@@ -14,7 +14,9 @@ namespace TsThinLic.Transport;
 /// <summary>
 /// Runs one licensing exchange over pipes: frames the server's licensing PDUs by wMsgSize, steps the sans-I/O
 /// <see cref="LicensingClient"/>, writes its replies, and persists through <see cref="ILicenseStore"/> only after the
-/// client completed. A failed exchange never reaches the store. The only asynchronous code of the licensing path.
+/// client completed. The one write before the exchange is a first use's HWID, made and committed under the store's
+/// lock (<see cref="ILicenseStore.LoadOrCreateHardwareId"/>) so that concurrent first uses agree on one; a failed
+/// exchange writes nothing else. The only asynchronous code of the licensing path.
 /// </summary>
 public sealed class PipeLicensingDriver
 {
@@ -45,10 +47,15 @@ public sealed class PipeLicensingDriver
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
 
-        LicenseStoreSnapshot stored = _store.Load();
-        bool hardwareIdCreated = stored.HardwareId is null;
-        ClientHardwareId hardwareId = stored.HardwareId ?? HardwareIdGenerator.Create(_options.PlatformId, _random);
+        // DESIGN.md, Stores: load, generate and commit a first use's HWID in one critical section of the store.
+        LicenseStoreSnapshot stored = _store.LoadOrCreateHardwareId(() => HardwareIdGenerator.Create(_options.PlatformId, _random), out bool hardwareIdCreated);
+        ClientHardwareId hardwareId = stored.HardwareId ?? throw new InvalidOperationException("The store returned no HWID from LoadOrCreateHardwareId.");
         string fingerprint = Fingerprint(hardwareId);
+        if (hardwareIdCreated)
+        {
+            Log.HardwareIdStored(_logger, fingerprint);
+        }
+
         Log.ExchangeStarting(_logger, fingerprint, hardwareIdCreated ? "new" : "stored", stored.Licenses.Count);
 
         var client = new LicensingClient(new ClientIdentity(hardwareId, _options.UserName, _options.MachineName), stored, _random, _options.Client);
@@ -126,7 +133,7 @@ public sealed class PipeLicensingDriver
                             return Finish(null, step.Failure);
 
                         case LicensingStatus.Completed:
-                            return Complete(step, stored, hardwareId, hardwareIdCreated, Finish);
+                            return Complete(step, stored, hardwareId, Finish);
                     }
                 }
 
@@ -147,26 +154,20 @@ public sealed class PipeLicensingDriver
         LicensingStepResult step,
         LicenseStoreSnapshot stored,
         ClientHardwareId hardwareId,
-        bool hardwareIdCreated,
         Func<LicensingOutcome?, LicensingFailure?, StoredLicense?, LicensingExchangeResult> finish)
     {
         LicensingOutcome outcome = step.Outcome!.Value;
-        if (ExchangeStoreUpdate.For(stored, hardwareId, hardwareIdCreated, step, _time.GetUtcNow(), out StoredLicense? license) is { } update)
+        // The HWID is in the store already (committed before the exchange): only a CAL can be left to keep.
+        if (ExchangeStoreUpdate.For(stored, hardwareId, hardwareIdCreated: false, step, _time.GetUtcNow(), out StoredLicense? license) is { } update)
         {
             try
             {
-                // One atomic update: a new HWID and the CAL issued to it are kept together or not at all.
                 _store.Save(update);
             }
             catch (LicenseStoreException exception)
             {
                 Log.StoreSaveFailed(_logger, exception);
                 return finish(null, new LicensingFailure(LicensingFailureReason.StoreFailed, $"the server's answer was {outcome}, but the store refused it: {exception.Message}"), null);
-            }
-
-            if (hardwareIdCreated)
-            {
-                Log.HardwareIdStored(_logger, Fingerprint(hardwareId));
             }
 
             if (license is not null)
