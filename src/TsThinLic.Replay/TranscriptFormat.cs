@@ -320,6 +320,10 @@ public static class TranscriptFormat
             error = null;
             switch (keyword)
             {
+                case "user" or "machine" when value.Contains('\0', StringComparison.Ordinal):
+                    // [MS-RDPELE 2.2.2.2]: ClientUserName and ClientMachineName are NUL-terminated on the wire.
+                    error = $"line {number}: {keyword} holds a NUL character (U+0000) at position {value.IndexOf('\0', StringComparison.Ordinal)}: a licensing name ends at its NUL, so it cannot be sent";
+                    return false;
                 case "user":
                     _userName = value;
                     return true;

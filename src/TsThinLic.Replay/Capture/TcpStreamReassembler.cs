@@ -29,6 +29,12 @@ public sealed class TcpStreamReassembler
     /// <summary>Segments dropped because they were retransmissions of bytes already in place.</summary>
     public int Retransmissions { get; private set; }
 
+    /// <summary>
+    /// Segments dropped because their sequence number lay more than <see cref="MaxStreamLength"/> from the stream's
+    /// position, ahead or behind (a number 2^31 away is neither, by RFC 1982): no window of this stream holds them.
+    /// </summary>
+    public int OutOfWindowSegments { get; private set; }
+
     /// <summary>Whether a gap was still open at the end (bytes are missing from the capture).</summary>
     public bool HasGap => _pending.Count > 0;
 
@@ -73,7 +79,15 @@ public sealed class TcpStreamReassembler
 
         // A capture may start mid-connection: the first data segment seen sets the origin.
         _nextSequence ??= sequence;
-        int ahead = unchecked((int)(sequence - _nextSequence.Value));
+        // Serial-number distance (RFC 1982) in a long: 2^31 away is int.MinValue, whose negation does not fit an int.
+        long ahead = unchecked((int)(sequence - _nextSequence.Value));
+        if (ahead is > MaxStreamLength or < -MaxStreamLength)
+        {
+            OutOfWindowSegments++;
+            BytesDropped += payload.Length;
+            return;
+        }
+
         if (ahead < 0)
         {
             if (payload.Length <= -ahead)
@@ -82,7 +96,7 @@ public sealed class TcpStreamReassembler
                 return;
             }
 
-            payload = payload[(-ahead)..];
+            payload = payload[(int)(-ahead)..];
             ahead = 0;
         }
 
@@ -117,7 +131,7 @@ public sealed class TcpStreamReassembler
             progressed = false;
             foreach (var (key, value) in _pending)
             {
-                int ahead = unchecked((int)(key - _nextSequence!.Value));
+                long ahead = unchecked((int)(key - _nextSequence!.Value));
                 if (ahead > 0)
                 {
                     continue;
@@ -126,7 +140,7 @@ public sealed class TcpStreamReassembler
                 _pending.Remove(key);
                 if (value.Data.Length > -ahead)
                 {
-                    Append(value.Data.AsSpan(-ahead), value.FrameIndex, value.Timestamp);
+                    Append(value.Data.AsSpan((int)(-ahead)), value.FrameIndex, value.Timestamp);
                 }
                 else
                 {
