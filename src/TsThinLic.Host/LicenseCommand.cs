@@ -41,7 +41,8 @@ internal static class LicenseCommand
         command.Options.Add(serverOption);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            if (!StoreSelection.TryOpen(parseResult.GetValue(storeOption), parseResult.GetValue(profileOption), out StoreSelection? selection, out string storeError))
+            ILogger logger = HostLogging.CreateLogger(parseResult, error, "TsThinLic.License");
+            if (!StoreSelection.TryOpen(parseResult.GetValue(storeOption), parseResult.GetValue(profileOption), out StoreSelection? selection, out string storeError, logger))
             {
                 await error.WriteLineAsync(storeError).ConfigureAwait(false);
                 return HostApp.ExitCannotRun;
@@ -51,9 +52,7 @@ internal static class LicenseCommand
             bool json = parseResult.GetValue(jsonOption);
             if (parseResult.GetValue(serverOption) is { } server)
             {
-                int exitCode = await ProbeCommand.LicenseAgainstServerAsync(server, opened.Store, opened.PlatformId, parseResult.GetValue(userOption)!, parseResult.GetValue(machineOption)!, parseResult.GetValue(timeoutOption), json, output, error, cancellationToken).ConfigureAwait(false);
-                opened.Complete();
-                return exitCode;
+                return await ProbeCommand.LicenseAgainstServerAsync(server, opened, parseResult.GetValue(userOption)!, parseResult.GetValue(machineOption)!, parseResult.GetValue(timeoutOption), json, output, error, logger, cancellationToken).ConfigureAwait(false);
             }
 
             var options = new PipeLicensingDriverOptions
@@ -66,17 +65,17 @@ internal static class LicenseCommand
                     $"{(record.Direction == LicensingPduDirection.Server ? "server → client" : "client → server")}  {Name(record.MessageType),-28} {record.Bytes.Length,5} bytes"),
             };
 
-            ILogger logger = HostLogging.CreateLogger(parseResult, error, "TsThinLic.License");
-            StoreVerification? verification = (opened.Store as IVerifiableLicenseStore)?.Verify();
+            StoreVerification? verification;
             LicensingExchangeResult result;
             try
             {
+                verification = (opened.Store as IVerifiableLicenseStore)?.Verify();
                 result = await RunAgainstEmulatorAsync(opened.Store, options, logger, cancellationToken).ConfigureAwait(false);
-                opened.Complete();
             }
             catch (LicenseStoreException exception)
             {
-                // The store could not be read at all (access denied): licensing afresh would make a new HWID each time.
+                // The store could not be read or its HWID committed (access denied, I/O error, a full disk): licensing
+                // afresh would make a new HWID each time, so nothing goes ahead.
                 await error.WriteLineAsync($"the store {opened.Location} cannot be used: {exception.Message}").ConfigureAwait(false);
                 return HostApp.ExitCannotRun;
             }
@@ -179,9 +178,18 @@ internal static class LicenseCommand
         }
     }
 
-    /// <summary>Where the store is and what Verify() found on it before the exchange (corrupt records, a clone, ACL, UWF).</summary>
-    private static void DescribeStore(StoreSelection store, StoreVerification? verification, IFieldWriter writer)
+    /// <summary>
+    /// Where the store is, what Verify() found on it before the exchange (corrupt records, a clone, ACL, UWF), the
+    /// damaged images in its quarantine, and those this run kept before writing (DESIGN.md, failure semantics).
+    /// </summary>
+    internal static void DescribeStore(StoreSelection store, StoreVerification? verification, IFieldWriter writer)
     {
+        IReadOnlyList<QuarantinedImage> keptNow = store.Quarantine?.Kept ?? [];
+        if (keptNow.Count > 0)
+        {
+            writer.WriteString("warning", $"the store was damaged: {keptNow[^1].Reason}; the damaged image is kept at {keptNow[^1].Path} (tsthinlic show --image reads the old HWID and CALs out of it), and this device licensed afresh");
+        }
+
         writer.StartObject("store");
         writer.WriteString("kind", store.Kind);
         writer.WriteString("location", store.Location);
@@ -190,22 +198,7 @@ internal static class LicenseCommand
             writer.WriteString("profile", profile);
         }
 
-        if (verification is not null)
-        {
-            writer.WriteBoolean("healthy", verification.IsHealthy);
-            writer.StartArray("findings");
-            foreach (StoreFinding finding in verification.Findings)
-            {
-                writer.StartObjectElement();
-                writer.WriteString("record", finding.Record);
-                writer.WriteString("kind", finding.Kind.ToString());
-                writer.WriteString("detail", finding.Detail);
-                writer.EndObject();
-            }
-
-            writer.EndArray();
-        }
-
+        StoreMaintenance.DescribeHealth(writer, verification, keptNow);
         writer.EndObject();
     }
 

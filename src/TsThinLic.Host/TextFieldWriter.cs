@@ -3,7 +3,11 @@ using TsThinLic.Diagnostics;
 
 namespace TsThinLic.Host;
 
-/// <summary>Writes fields as indented "name: value" lines for people; long hex is wrapped.</summary>
+/// <summary>
+/// Writes fields as indented "name: value" lines for people; long hex is wrapped. Every name and value goes through
+/// <see cref="TerminalText.Escape"/>: a value from outside (a CAL's scope, a server's product name, a file name) stays
+/// on its own line with its control characters shown as <c>\xNN</c>, so it can neither forge a line nor drive the terminal.
+/// </summary>
 public sealed class TextFieldWriter(TextWriter writer) : IFieldWriter
 {
     private const int HexBytesPerLine = 32;
@@ -76,12 +80,12 @@ public sealed class TextFieldWriter(TextWriter writer) : IFieldWriter
     private void Line(string name, string value)
     {
         _writer.Write(new string(' ', _depth * 2));
-        _writer.Write(name);
+        _writer.Write(TerminalText.Escape(name));
         _writer.Write(':');
         if (value.Length > 0)
         {
             _writer.Write(' ');
-            _writer.Write(value);
+            _writer.Write(TerminalText.Escape(value));
         }
 
         _writer.WriteLine();
