@@ -80,6 +80,7 @@ internal static class DoctorCommand
     {
         DoctorFixCommand.Wipe => "tsthinlic wipe",
         DoctorFixCommand.WipeCalsOnly => "tsthinlic wipe --cals-only",
+        DoctorFixCommand.ShowQuarantined => "tsthinlic show --image",
         _ => throw new ArgumentOutOfRangeException(nameof(command), command, null),
     };
 

@@ -263,7 +263,7 @@ internal sealed class StoreSelection : IDisposable
         var registry = new WindowsRegistry();
         // MSLicensing is machine-wide: writers in every session exclude each other with one named mutex.
         var quarantine = new StoreQuarantine(Path.Combine(Path.GetDirectoryName(DefaultFilePath())!, "MSLicensing.quarantine"));
-        var store = new RegistryLicenseStore(registry, fingerprint, logger, readOnly ? null : () => RegistryStoreLock.Acquire(TimeSpan.FromSeconds(10)), quarantine);
+        var store = new RegistryLicenseStore(registry, fingerprint, logger, readOnly ? null : () => RegistryStoreLock.Acquire(StoreFileLock.DefaultTimeout), quarantine);
         return new StoreSelection(store, "registry", @"HKLM\" + RegistryLicenseStore.RootKey, fingerprint)
         {
             ImageFormat = LicenseStoreImageFormat.Reg,
@@ -290,19 +290,12 @@ internal sealed class StoreSelection : IDisposable
         string? directory = Path.GetDirectoryName(full);
         if (directory is not null)
         {
-            try
-            {
-                Directory.CreateDirectory(directory);
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-                throw OsErrorText.Fault("create the directory", directory, exception);
-            }
+            PosixStoreFileSystem.CreateDirectories(directory);
         }
 
         var device = new FileFlashDevice(full, geometry, offset + size);
         var quarantine = new StoreQuarantine(full + ".quarantine");
-        var store = new FlashLicenseStore(device, offset, size, fingerprint, logger, () => StoreFileLock.Acquire(full + ".lock", TimeSpan.FromSeconds(10)), quarantine);
+        var store = new FlashLicenseStore(device, offset, size, fingerprint, logger, () => StoreFileLock.Acquire(full + ".lock", StoreFileLock.DefaultTimeout), quarantine);
         var selection = new StoreSelection(store, "flash", $"{full} (0x{offset:x}+{size}, {geometry})", fingerprint)
         {
             ImageFormat = LicenseStoreImageFormat.FlashPartition,

@@ -24,6 +24,12 @@ public interface IStoreQuarantine
     /// <summary>The copies kept, newest first. Reading never writes.</summary>
     IReadOnlyList<QuarantinedImage> List();
 
+    /// <summary>
+    /// Whether a kept copy already holds what is about to be replaced (<paramref name="matches"/> is given each copy's
+    /// bytes): a damaged flash slot that outlives one write is not copied again at the next.
+    /// </summary>
+    bool HoldsCopy(Predicate<byte[]> matches);
+
     /// <summary>The copies this instance kept (this process's run), oldest first.</summary>
     IReadOnlyList<QuarantinedImage> Kept { get; }
 }

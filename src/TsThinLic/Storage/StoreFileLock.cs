@@ -15,6 +15,13 @@ public static class StoreFileLock
     private const int SharingViolation = 32;
     private const int LockViolation = 33;
 
+    /// <summary>
+    /// How long a writer waits by default. A commit holds the lock for a read, a write with fsync, two renames and a
+    /// directory fsync: milliseconds on a device, but a slow card or a loaded disk makes each fsync take much longer,
+    /// and twenty processes starting at once queue behind each other.
+    /// </summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
+
     /// <summary>Takes the lock, waiting at most <paramref name="timeout"/>; throws <see cref="LicenseStoreException"/> when another holder keeps it.</summary>
     public static IDisposable Acquire(string lockPath, TimeSpan timeout)
     {

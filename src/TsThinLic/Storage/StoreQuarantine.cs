@@ -135,6 +135,27 @@ public sealed class StoreQuarantine : IStoreQuarantine
         return entries;
     }
 
+    public bool HoldsCopy(Predicate<byte[]> matches)
+    {
+        ArgumentNullException.ThrowIfNull(matches);
+        foreach (QuarantinedImage image in List())
+        {
+            try
+            {
+                if (_files.ReadAll(image.Path, MaxImageLength) is { } bytes && matches(bytes))
+                {
+                    return true;
+                }
+            }
+            catch (FileFaultException)
+            {
+                // An unreadable copy holds nothing usable: the caller keeps a new one.
+            }
+        }
+
+        return false;
+    }
+
     private string? ReadNote(string path)
     {
         try

@@ -385,6 +385,13 @@ public sealed class FileLicenseStore : IVerifiableLicenseStore, ITransferableLic
                 continue;
             }
 
+            if (Quarantine.HoldsCopy(copy => copy.AsSpan().SequenceEqual(generation.Bytes)))
+            {
+                // A write cut short after the copy and before the commit: the copy is there already.
+                current.Kept.Add(generation.File);
+                continue;
+            }
+
             string context = current.From is { } from ? $"the store went on with {System.IO.Path.GetFileName(from.File)} (sequence {from.Sequence})" : "no valid generation was left, so the device licenses afresh";
             string reason = $"{System.IO.Path.GetFileName(generation.File)}: {generation.Reason}; {context}";
             QuarantinedImage kept = Quarantine.Keep(generation.Bytes, ".store", Name, reason);

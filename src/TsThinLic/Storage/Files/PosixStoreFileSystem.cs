@@ -15,7 +15,7 @@ internal sealed partial class PosixStoreFileSystem : IStoreFileSystem
     public static PosixStoreFileSystem Instance { get; } = new();
 
     /// <summary>How long a writer waits for another process's lock.</summary>
-    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan LockTimeout { get; init; } = StoreFileLock.DefaultTimeout;
 
     public byte[]? ReadAll(string path, int maxLength) => RegularFile.ReadPrefixIfExists(path, maxLength, out _);
 
@@ -94,7 +94,13 @@ internal sealed partial class PosixStoreFileSystem : IStoreFileSystem
         }
     }
 
-    public void CreateDirectory(string path)
+    public void CreateDirectory(string path) => CreateDirectories(path);
+
+    /// <summary>
+    /// Directory.CreateDirectory with the system's words: a parent that is a file is ENOTDIR ("Not a directory"), which
+    /// .NET reports only as "already exists" under a resource key.
+    /// </summary>
+    internal static void CreateDirectories(string path)
     {
         try
         {
@@ -102,6 +108,16 @@ internal sealed partial class PosixStoreFileSystem : IStoreFileSystem
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
+            for (string? ancestor = Path.GetFullPath(path); ancestor is not null; ancestor = Path.GetDirectoryName(ancestor))
+            {
+                if (File.Exists(ancestor))
+                {
+                    const int NotADirectory = 20; // ENOTDIR (Windows: ERROR_DIRECTORY, 267)
+                    int number = OperatingSystem.IsWindows() ? 267 : NotADirectory;
+                    throw new FileFaultException("create the directory", path, $"{ancestor} is a file: {OsErrorText.Words(number)}", number, exception);
+                }
+            }
+
             throw OsErrorText.Fault("create the directory", path, exception);
         }
     }

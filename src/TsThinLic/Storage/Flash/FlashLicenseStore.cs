@@ -412,7 +412,18 @@ public sealed class FlashLicenseStore : IVerifiableLicenseStore, ITransferableLi
             return;
         }
 
-        QuarantinedImage kept = _quarantine.Keep(ReadPartition(), ".bin", Name, $"{reasons}; {context}");
+        byte[] partition = ReadPartition();
+        int slotLength = (int)SlotLength;
+        bool SameSlots(byte[] copy) => copy.Length == partition.Length
+            && slots.Where(Damaged).All(i => copy.AsSpan(i * slotLength, slotLength).SequenceEqual(partition.AsSpan(i * slotLength, slotLength)));
+        if (_quarantine.HoldsCopy(SameSlots))
+        {
+            // An earlier write kept this damage already (the other slot was rewritten since): nothing new to keep.
+            current.Kept = true;
+            return;
+        }
+
+        QuarantinedImage kept = _quarantine.Keep(partition, ".bin", Name, $"{reasons}; {context}");
         current.Kept = true;
         Log.StoreRecordQuarantined(_logger, $"{Name} {records}", kept.Path, reasons);
     }

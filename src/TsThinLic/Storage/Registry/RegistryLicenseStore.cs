@@ -310,6 +310,11 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore, ITransferabl
         }
 
         byte[] image = RegFile.Encode(RegFile.Write(RegistryTree.Copy(_registry, RootKey), RootKey));
+        if (_quarantine.HoldsCopy(copy => copy.AsSpan().SequenceEqual(image)))
+        {
+            return;
+        }
+
         QuarantinedImage kept = _quarantine.Keep(image, ".reg", @"registry HKLM\" + RootKey, reasons);
         Log.StoreRecordQuarantined(_logger, records, kept.Path, reasons);
     }
