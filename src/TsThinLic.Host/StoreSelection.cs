@@ -293,7 +293,13 @@ internal sealed class StoreSelection : IDisposable
             PosixStoreFileSystem.CreateDirectories(directory);
         }
 
-        var device = new FileFlashDevice(full, geometry, offset + size);
+        // Creating or extending the image happens under the store's lock: another process's commit never meets it.
+        FileFlashDevice device;
+        using (StoreFileLock.Acquire(full + ".lock", StoreFileLock.DefaultTimeout))
+        {
+            device = new FileFlashDevice(full, geometry, offset + size);
+        }
+
         var quarantine = new StoreQuarantine(full + ".quarantine");
         var store = new FlashLicenseStore(device, offset, size, fingerprint, logger, () => StoreFileLock.Acquire(full + ".lock", StoreFileLock.DefaultTimeout), quarantine);
         var selection = new StoreSelection(store, "flash", $"{full} (0x{offset:x}+{size}, {geometry})", fingerprint)
