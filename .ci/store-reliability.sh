@@ -82,7 +82,9 @@ done
 "$tsthinlic" license --store "file:$work/damaged.store" --json >"$work/first.json" 2>/dev/null
 old=$(grep -A1 '"hwid": {' "$work/first.json" | sed -n 's/.*"fingerprint": "\(.*\)".*/\1/p')
 rm -f "$work/damaged.store.prev"
-printf '\x55' | dd of="$work/damaged.store" bs=1 seek=60 conv=notrunc status=none
+# One flipped bit in a byte of the CAL.
+byte=$(od -An -tu1 -j200 -N1 "$work/damaged.store" | tr -d ' ')
+printf "\\x$(printf %02x $((byte ^ 0x08)))" | dd of="$work/damaged.store" bs=1 seek=200 conv=notrunc status=none
 cp "$work/damaged.store" "$work/damaged.orig"
 "$tsthinlic" show --store "file:$work/damaged.store" >/dev/null 2>&1
 rc=$?
@@ -92,10 +94,13 @@ check "show on the damaged store: exit 1 ($rc), nothing written" $?
 copy=$(ls "$work"/damaged.store.quarantine/*.store 2>/dev/null | head -n 1)
 [ -n "$copy" ] && cmp -s "$copy" "$work/damaged.orig" && grep -q '\[308\]' "$work/second.err" && grep -q '"quarantinedNow"' "$work/second.json"
 check "license on the damaged store: the image kept byte for byte in ${copy#"$work"/}, event 308" $?
-"$tsthinlic" show --image "$copy" --json 2>/dev/null | grep -q "\"hwidFingerprint\": \"$old\""
-check "show --image on the copy: the old HWID $old" $?
+"$tsthinlic" show --image "$copy" --json >"$work/image.json" 2>/dev/null
+rc=$?
+[ "$rc" -eq 1 ] && grep -q "\"hwidFingerprint\": \"$old\"" "$work/image.json" && grep -q '"intact": false' "$work/image.json"
+check "show --image on the copy: exit 1 ($rc), the old HWID $old, marked salvaged" $?
 "$tsthinlic" import "$copy" --store "file:$work/damaged.store" --salvage --yes >/dev/null 2>&1 \
-    && "$tsthinlic" show --store "file:$work/damaged.store" --json 2>/dev/null | grep -q "\"hwidFingerprint\": \"$old\""
+    && "$tsthinlic" show --store "file:$work/damaged.store" --json >"$work/back.json" 2>/dev/null \
+    && grep -q "\"hwidFingerprint\": \"$old\"" "$work/back.json"
 check "import --salvage: the store holds the old HWID again" $?
 
 # 6. Mode 000 as another account (CI runs as root, which mode bits do not stop): exit 2 with the path and the words.

@@ -77,28 +77,19 @@ public sealed class FileLicenseStore : IVerifiableLicenseStore, ITransferableLic
         ArgumentNullException.ThrowIfNull(create);
         lock (_lock)
         {
-            (LicenseStoreSnapshot snapshot, bool made) = Guard("write", () =>
-            {
-                // A stored HWID needs no lock: renames replace whole files, so a reader sees one generation or the other.
-                CurrentState current = ReadCurrent(log: true);
-                if (current.Content.HardwareId is not null)
+            bool made = false;
+            LicenseStoreSnapshot snapshot = Guard("write", () => StoreOperation.LoadOrCreateHardwareId(
+                read: log => ReadCurrent(log),
+                content: state => state.Content,
+                exclusive: () =>
                 {
-                    return (current.Content.ToSnapshot(), false);
-                }
-
-                _files.CreateDirectory(Directory);
-                using IDisposable exclusive = _files.Lock(LockPath);
-                // Again under the lock: another process may have made one since (it is adopted, not replaced).
-                current = ReadCurrent(log: false);
-                if (current.Content.HardwareId is not null)
-                {
-                    return (current.Content.ToSnapshot(), false);
-                }
-
-                StoreContent next = current.Content.Apply(new LicenseStoreUpdate(create(), null, null), _deviceFingerprint);
-                Commit(current, next);
-                return (next.ToSnapshot(), true);
-            });
+                    _files.CreateDirectory(Directory);
+                    return _files.Lock(LockPath);
+                },
+                commit: Commit,
+                create,
+                _deviceFingerprint,
+                out made));
             created = made;
             return snapshot;
         }
@@ -484,18 +475,7 @@ public sealed class FileLicenseStore : IVerifiableLicenseStore, ITransferableLic
         return StorePayload.TryDecode(payload, out content, out reason);
     }
 
-    /// <summary>Runs a store operation; a file-system fault becomes a <see cref="LicenseStoreException"/> naming the path and the system's words.</summary>
-    private static T Guard<T>(string what, Func<T> action)
-    {
-        try
-        {
-            return action();
-        }
-        catch (FileFaultException fault)
-        {
-            throw new LicenseStoreException($"the store's {what} failed: {fault.Message}", fault);
-        }
-    }
+    private static T Guard<T>(string what, Func<T> action) => StoreOperation.Guard(what, action);
 
     private sealed record Generation(string File, EnvelopeState State, uint Sequence, StoreContent? Content, string Reason, byte[]? Bytes);
 

@@ -85,26 +85,15 @@ public sealed class FlashLicenseStore : IVerifiableLicenseStore, ITransferableLi
         ArgumentNullException.ThrowIfNull(create);
         lock (_lock)
         {
-            (LicenseStoreSnapshot snapshot, bool made) = Guard("write", () =>
-            {
-                CurrentState current = ReadCurrent(log: true);
-                if (current.Content.HardwareId is not null)
-                {
-                    return (current.Content.ToSnapshot(), false);
-                }
-
-                using IDisposable? exclusive = _exclusiveLock?.Invoke();
-                // Again under the lock: another process may have committed one since; it is adopted, not replaced.
-                current = ReadCurrent(log: false);
-                if (current.Content.HardwareId is not null)
-                {
-                    return (current.Content.ToSnapshot(), false);
-                }
-
-                StoreContent next = current.Content.Apply(new LicenseStoreUpdate(create(), null, null), _deviceFingerprint);
-                Commit(current, next);
-                return (next.ToSnapshot(), true);
-            });
+            bool made = false;
+            LicenseStoreSnapshot snapshot = Guard("write", () => StoreOperation.LoadOrCreateHardwareId(
+                read: log => ReadCurrent(log),
+                content: state => state.Content,
+                exclusive: () => _exclusiveLock?.Invoke(),
+                commit: (state, next) => Commit(state, next),
+                create,
+                _deviceFingerprint,
+                out made));
             created = made;
             return snapshot;
         }
@@ -512,18 +501,7 @@ public sealed class FlashLicenseStore : IVerifiableLicenseStore, ITransferableLi
         return new SlotState(EnvelopeState.Valid, sequence, content, string.Empty, false);
     }
 
-    /// <summary>Runs a store operation; a medium fault becomes a <see cref="LicenseStoreException"/> naming the path and the system's words.</summary>
-    private static T Guard<T>(string what, Func<T> action)
-    {
-        try
-        {
-            return action();
-        }
-        catch (FileFaultException fault)
-        {
-            throw new LicenseStoreException($"the store's {what} failed: {fault.Message}", fault);
-        }
-    }
+    private static T Guard<T>(string what, Func<T> action) => StoreOperation.Guard(what, action);
 
     /// <summary>What one slot holds; <c>Uncommitted</c>: invalid only because a write never completed (no commit marker, the rest erased), so no committed state is lost with it.</summary>
     private sealed record SlotState(EnvelopeState State, uint Sequence, StoreContent? Content, string Reason, bool Uncommitted);

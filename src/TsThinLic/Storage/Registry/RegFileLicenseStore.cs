@@ -217,15 +217,5 @@ public sealed class RegFileLicenseStore : IVerifiableLicenseStore, ITransferable
         return true;
     }
 
-    private static T Guard<T>(string what, Func<T> action)
-    {
-        try
-        {
-            return action();
-        }
-        catch (FileFaultException fault)
-        {
-            throw new LicenseStoreException($"the store's {what} failed: {fault.Message}", fault);
-        }
-    }
+    private static T Guard<T>(string what, Func<T> action) => StoreOperation.Guard(what, action);
 }

@@ -94,27 +94,19 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore, ITransferabl
         ArgumentNullException.ThrowIfNull(create);
         lock (_lock)
         {
-            (LicenseStoreSnapshot snapshot, bool made) = Guard("write", () =>
-            {
-                State state = Read(log: true);
-                if (state.Effective.HardwareId is not null)
+            bool made = false;
+            LicenseStoreSnapshot snapshot = Guard("write", () => StoreOperation.LoadOrCreateHardwareId(
+                read: log => Read(log),
+                content: state => state.Effective,
+                exclusive: () => _exclusiveLock?.Invoke(),
+                commit: (state, next) =>
                 {
-                    return (state.Effective.ToSnapshot(), false);
-                }
-
-                using IDisposable? exclusive = _exclusiveLock?.Invoke();
-                // Again under the lock: another process may have written one since; it is adopted, not replaced.
-                state = Read(log: false);
-                if (state.Effective.HardwareId is not null)
-                {
-                    return (state.Effective.ToSnapshot(), false);
-                }
-
-                KeepDamaged(state, hardwareIdToo: true);
-                StoreContent next = state.Effective.Apply(new LicenseStoreUpdate(create(), null, null), _deviceFingerprint);
-                Write(state, next, null, null);
-                return (next.ToSnapshot(), true);
-            });
+                    KeepDamaged(state, hardwareIdToo: true);
+                    Write(state, next, null, null);
+                },
+                create,
+                _deviceFingerprint,
+                out made));
             created = made;
             return snapshot;
         }
