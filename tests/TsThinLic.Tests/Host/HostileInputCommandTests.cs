@@ -98,6 +98,23 @@ public sealed class HostileInputCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A512MegabyteRegIsRefusedWithoutReadingItWhole()
+    {
+        // Sparse: 512 MiB that cost no disk. The old code read all of it before checking the 8 MiB text limit.
+        string reg = PathOf("huge.reg");
+        using (var file = new FileStream(reg, FileMode.CreateNew))
+        {
+            file.Write("\uFEFFWindows Registry Editor Version 5.00\r\n"u8);
+            file.SetLength(512L << 20);
+        }
+
+        string error = await AssertRefusedAsync("show", "--reg", reg);
+
+        Assert.Contains("larger than the", error, StringComparison.Ordinal);
+        Assert.Contains(reg, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AFifoAsThePreviousGenerationOfAFileStoreEndsAtOnce()
     {
         string store = PathOf("licenses.store");

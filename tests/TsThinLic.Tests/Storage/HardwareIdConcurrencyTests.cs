@@ -23,7 +23,7 @@ public sealed class HardwareIdConcurrencyTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    public static TheoryData<string> Kinds() => ["file", "flash", "reg", "memory"];
+    public static TheoryData<string> Kinds() => ["file", "flash", "reg", "registry", "memory"];
 
     [Theory]
     [MemberData(nameof(Kinds))]
@@ -32,6 +32,9 @@ public sealed class HardwareIdConcurrencyTests : IDisposable
         string path = Path.Combine(_directory, kind switch { "flash" => "store.img", "reg" => "MSLicensing.reg", _ => "licenses.store" });
         var memory = new MemoryLicenseStore();
         var devices = new List<IDisposable>();
+        // The registry store as on Windows: one machine-wide registry, one lock between processes (there a named mutex).
+        var registry = new SynchronizedRegistry(new MemoryRegistry());
+        using var registryLock = new SemaphoreSlim(1, 1);
         ILicenseStore Open()
         {
             switch (kind)
@@ -42,6 +45,8 @@ public sealed class HardwareIdConcurrencyTests : IDisposable
                     return new RegFileLicenseStore(path);
                 case "memory":
                     return memory;
+                case "registry":
+                    return new RegistryLicenseStore(registry, exclusiveLock: () => Held(registryLock));
                 default:
                     var device = new FileFlashDevice(path, new FlashGeometry(1, 4096), 2 * 4096);
                     lock (devices)
@@ -74,6 +79,49 @@ public sealed class HardwareIdConcurrencyTests : IDisposable
         Assert.Equal(1, results.Count(r => r.Created));
         Assert.Equal(agreed, Open().Load().HardwareId);
         devices.ForEach(d => d.Dispose());
+    }
+
+    private static IDisposable Held(SemaphoreSlim semaphore)
+    {
+        semaphore.Wait();
+        return new Releaser(semaphore);
+    }
+
+    private sealed class Releaser(SemaphoreSlim semaphore) : IDisposable
+    {
+        public void Dispose() => semaphore.Release();
+    }
+
+    /// <summary>A hive every call of which is atomic, as the Windows registry's calls are.</summary>
+    private sealed class SynchronizedRegistry(MemoryRegistry inner) : IRegistry
+    {
+        private readonly Lock _lock = new();
+
+        public bool KeyExists(string keyPath) => Locked(() => inner.KeyExists(keyPath));
+
+        public IReadOnlyList<string> GetSubKeyNames(string keyPath) => Locked(() => inner.GetSubKeyNames(keyPath));
+
+        public IReadOnlyList<string> GetValueNames(string keyPath) => Locked(() => inner.GetValueNames(keyPath));
+
+        public RegistryValue? GetValue(string keyPath, string valueName) => Locked(() => inner.GetValue(keyPath, valueName));
+
+        public void SetValue(string keyPath, string valueName, RegistryValue value) => Locked(() => { inner.SetValue(keyPath, valueName, value); return 0; });
+
+        public void DeleteValue(string keyPath, string valueName) => Locked(() => { inner.DeleteValue(keyPath, valueName); return 0; });
+
+        public void DeleteKeyTree(string keyPath) => Locked(() => { inner.DeleteKeyTree(keyPath); return 0; });
+
+        public IReadOnlyList<RegistryAccessRule> GetAccessRules(string keyPath) => Locked(() => inner.GetAccessRules(keyPath));
+
+        public WriteFilterState GetWriteFilterState() => Locked(inner.GetWriteFilterState);
+
+        private T Locked<T>(Func<T> call)
+        {
+            lock (_lock)
+            {
+                return call();
+            }
+        }
     }
 
     [Fact]
