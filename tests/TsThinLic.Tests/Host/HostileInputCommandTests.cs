@@ -98,6 +98,34 @@ public sealed class HostileInputCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ASocketAsInputIsRefused()
+    {
+        string path = PathOf("socket");
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+
+        // open(2) itself refuses a socket (ENXIO); the words are the system's.
+        string error = await AssertRefusedAsync("decode", path);
+
+        Assert.Contains(path, error, StringComparison.Ordinal);
+        Assert.Contains("No such device or address", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AFifoAsACapturesSecretsFileIsANoticeNotAHang()
+    {
+        string capture = PathOf("xrdp-rdp-none.pcapng");
+        File.Copy(CaptureFixtures.PathOf("xrdp-rdp-none.pcapng"), capture);
+        File.Move(Fifo(), PathOf("xrdp-rdp-none.secrets.json"));
+
+        var (exit, output, error) = await HostRunner.RunAsync("replay", capture, "--json").WaitAsync(s_timeBound);
+
+        Assert.True(exit is HostApp.ExitOk or HostApp.ExitProblem, error);
+        Assert.Contains("secrets ignored", output, StringComparison.Ordinal);
+        Assert.Contains("FIFO", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A512MegabyteRegIsRefusedWithoutReadingItWhole()
     {
         // Sparse: 512 MiB that cost no disk. The old code read all of it before checking the 8 MiB text limit.
