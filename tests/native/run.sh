@@ -69,7 +69,8 @@ mkdir -p "$bin/work"
 if [ -z "$lib" ]; then
     log=$root/artifacts/native/publish-$rid.log
     start=$(date +%s)
-    if ! dotnet publish src/TsThinLic.Native -r "$rid" -c Release --nologo -o "$out" >"$log" 2>&1; then
+    # With the ILC map file, which tests/native/native-size-rss.sh reads for its size breakdown.
+    if ! dotnet publish src/TsThinLic.Native -r "$rid" -c Release --nologo -o "$out" -p:TsThinLicSizeReport=true >"$log" 2>&1; then
         cat "$log"; fail "publish $rid"; finish
     fi
     if grep -E 'warning (IL|AOT)[0-9]+' "$log"; then
