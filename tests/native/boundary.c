@@ -39,11 +39,7 @@ static tsthinlic_store *open_memory(secrets *random_state)
     tsthinlic_store_options options;
     tsthinlic_store *store = NULL;
     char error[256];
-    memset(&options, 0, sizeof options);
-    options.struct_size = sizeof options;
-    options.random = replay_random;
-    options.random_context = random_state;
-    random_state->exchange = new_license;
+    replay_store_options(&options, random_state, new_license);
     if (tsthinlic_store_open("memory", NULL, &options, &store, error, sizeof error) != TSTHINLIC_OK) {
         fprintf(stderr, "cannot open a memory store: %s\n", error);
         exit(1);
@@ -92,21 +88,6 @@ static tsthinlic_outcome outcome_of(tsthinlic_exchange *exchange)
     outcome.struct_size = sizeof outcome;
     tsthinlic_exchange_outcome(exchange, &outcome);
     return outcome;
-}
-
-static char *export_of(tsthinlic_store *store)
-{
-    size_t length = 0;
-    char *json;
-    if (tsthinlic_store_export(store, NULL, 0, &length) != TSTHINLIC_OK) {
-        return NULL;
-    }
-    json = (char *)malloc(length);
-    if (json != NULL && tsthinlic_store_export(store, json, length, &length) != TSTHINLIC_OK) {
-        free(json);
-        return NULL;
-    }
-    return json;
 }
 
 static int same_text(char *a, char *b)
@@ -404,7 +385,7 @@ static void test_state_rules(void)
         free(whole);
     }
     /* The caller's transport gave up: nothing stored, the exchange over. */
-    before = export_of(store);
+    before = store_export(store);
     if (tsthinlic_exchange_abandon(exchange, TSTHINLIC_FAILURE_TIMEOUT) != TSTHINLIC_OK) {
         fail("state rules", "abandon refused");
         return;
@@ -413,7 +394,7 @@ static void test_state_rules(void)
     if (outcome.result != TSTHINLIC_RESULT_FAILED || outcome.failure != TSTHINLIC_FAILURE_TIMEOUT
         || tsthinlic_exchange_abandon(exchange, TSTHINLIC_FAILURE_TIMEOUT) != TSTHINLIC_E_STATE
         || tsthinlic_exchange_step(exchange, request, request_length, reply, sizeof reply, &length, &step) != TSTHINLIC_E_STATE
-        || !same_text(before, export_of(store)) || hwid_length(store, reply) != 0) {
+        || !same_text(before, store_export(store)) || hwid_length(store, reply) != 0) {
         fail("state rules", "after abandon: result %d failure %d, or a second abandon/step was taken, or the store changed", outcome.result, outcome.failure);
         return;
     }
@@ -512,23 +493,18 @@ static void test_failing_clock(void)
     size_t length;
     int step, status;
     char *before;
-    memset(&random_state, 0, sizeof random_state);
-    random_state.exchange = new_license;
-    memset(&options, 0, sizeof options);
-    options.struct_size = sizeof options;
-    options.random = replay_random;
-    options.random_context = &random_state;
+    replay_store_options(&options, &random_state, new_license);
     options.clock = clock_fails;
     tsthinlic_store_open("memory", NULL, &options, &store, error, sizeof error);
     if (tsthinlic_show_json(store, json, sizeof json, &length) != TSTHINLIC_E_CALLBACK) {
         fail("failing clock", "show without a clock was not TSTHINLIC_E_CALLBACK");
         return;
     }
-    before = export_of(store);
+    before = store_export(store);
     exchange = begin(store);
     /* The clock dates the CAL when it is stored: the last step fails, and nothing is stored. */
     status = feed(exchange, new_license, &step);
-    if (status != TSTHINLIC_E_CALLBACK || outcome_of(exchange).failure != TSTHINLIC_FAILURE_CALLBACK_FAILED || !same_text(before, export_of(store))) {
+    if (status != TSTHINLIC_E_CALLBACK || outcome_of(exchange).failure != TSTHINLIC_FAILURE_CALLBACK_FAILED || !same_text(before, store_export(store))) {
         fail("failing clock", "an exchange completing without a clock: status %d", status);
         return;
     }
@@ -592,11 +568,7 @@ static tsthinlic_store *open_failing(failing_flash *flash, secrets *random_state
     callbacks.program = ff_program;
     callbacks.erase = ff_erase;
     callbacks.sync = ff_sync;
-    memset(&options, 0, sizeof options);
-    options.struct_size = sizeof options;
-    options.random = replay_random;
-    options.random_context = random_state;
-    random_state->exchange = new_license;
+    replay_store_options(&options, random_state, new_license);
     if (tsthinlic_store_open_flash(&callbacks, &options, &store, error, sizeof error) != TSTHINLIC_OK) {
         fprintf(stderr, "open_flash: %s\n", error);
         exit(1);
@@ -630,14 +602,14 @@ static void test_failing_flash(void)
             tsthinlic_exchange_close(exchange);
         }
         {
-            char *before = export_of(store);
+            char *before = store_export(store);
             flash.failing = kinds[k];
             flash.after = 0;
             if (strcmp(kinds[k], "erase") == 0) {
                 status = tsthinlic_wipe(store, 0);
                 last_store_error(store, error, sizeof error);
                 flash.failing = "none";
-                if (status != TSTHINLIC_E_STORE || strstr(error, "erase callback returned -5") == NULL || !same_text(before, export_of(store))) {
+                if (status != TSTHINLIC_E_STORE || strstr(error, "erase callback returned -5") == NULL || !same_text(before, store_export(store))) {
                     fail(name, "wipe with a failing erase: status %d, '%s'", status, error);
                     continue;
                 }
@@ -656,7 +628,7 @@ static void test_failing_flash(void)
                 outcome = outcome_of(exchange);
                 flash.failing = "none";
                 if (status != TSTHINLIC_OK || step != TSTHINLIC_STEP_FAILED || outcome.failure != TSTHINLIC_FAILURE_STORE_FAILED
-                    || outcome.license_stored != 0 || !same_text(before, export_of(store))) {
+                    || outcome.license_stored != 0 || !same_text(before, store_export(store))) {
                     fail(name, "an exchange whose store fails: status %d, step %d, failure %d", status, step, outcome.failure);
                     continue;
                 }
@@ -732,17 +704,12 @@ static void test_log_callback(void)
     char error[256];
     int step;
     memset(&state, 0, sizeof state);
-    memset(&random_state, 0, sizeof random_state);
-    random_state.exchange = new_license;
     /* Key material and the HWID must never reach the log: the premaster secret, the client random, the HWID. */
     hex_of(new_license->premasters[0], 48, state.hex[0]);
     hex_of(new_license->client_randoms[0], 32, state.hex[1]);
     hex_of(new_license->hwid, 20, state.hex[2]);
     hex_of(new_license->hwid + 4, 16, state.hex[3]);
-    memset(&options, 0, sizeof options);
-    options.struct_size = sizeof options;
-    options.random = replay_random;
-    options.random_context = &random_state;
+    replay_store_options(&options, &random_state, new_license);
     options.log = reentering_log;
     options.log_context = &state;
     options.log_level = TSTHINLIC_LOG_TRACE;
@@ -925,10 +892,10 @@ static void test_field_functions(void)
     pass("field: hwid, show and doctor after the first exchange");
 
     /* export, wipe, import: the same contents back. */
-    exported = export_of(store);
+    exported = store_export(store);
     if (exported == NULL || tsthinlic_wipe(store, 0) != TSTHINLIC_OK || hwid_length(store, hwid) != 0
         || tsthinlic_store_import(store, (const uint8_t *)exported, strlen(exported), 0) != TSTHINLIC_OK
-        || (reimported = export_of(store)) == NULL || strcmp(exported, reimported) != 0) {
+        || (reimported = store_export(store)) == NULL || strcmp(exported, reimported) != 0) {
         fail("field export import", "export, wipe, import did not bring the same contents back");
         return;
     }
@@ -1013,12 +980,7 @@ static void test_clone_detection(void)
     static const uint8_t unit_b[] = { 'u', 'n', 'i', 't', '-', 'B' };
 
     snprintf(spec, sizeof spec, "file:%s/clone.store", workdir);
-    memset(&random_state, 0, sizeof random_state);
-    random_state.exchange = new_license;
-    memset(&options, 0, sizeof options);
-    options.struct_size = sizeof options;
-    options.random = replay_random;
-    options.random_context = &random_state;
+    replay_store_options(&options, &random_state, new_license);
     options.device_identity = unit_a;
     options.device_identity_length = sizeof unit_a;
     if (tsthinlic_store_open(spec, NULL, &options, &store, error, sizeof error) != TSTHINLIC_OK) {

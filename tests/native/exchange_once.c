@@ -74,11 +74,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: %s\n", argv[1], error);
         return 1;
     }
-    memset(&random_state, 0, sizeof random_state);
-    memset(&options, 0, sizeof options);
-    options.struct_size = sizeof options;
-    options.random = replay_random;
-    options.random_context = &random_state;
+    replay_store_options(&options, &random_state, &file.exchanges[0]);
     if (tsthinlic_store_open(argv[2], NULL, &options, &store, error, sizeof error) != TSTHINLIC_OK) {
         fprintf(stderr, "tsthinlic_store_open: %s\n", error);
         return 1;

@@ -41,12 +41,10 @@ static tsthinlic_store *open_on(nor *flash, secrets *random_state, char *why, si
     tsthinlic_store *store = NULL;
     char error[512];
     int status;
-    memset(&options, 0, sizeof options);
-    options.struct_size = sizeof options;
+    const tr_exchange *ex = random_state->exchange;
+    replay_store_options(&options, random_state, ex);
     options.device_identity = device_identity;
     options.device_identity_length = sizeof device_identity - 1;
-    options.random = replay_random;
-    options.random_context = random_state;
     options.clock = fixed_clock;
     status = tsthinlic_store_open_flash(&callbacks, &options, &store, error, sizeof error);
     if (status != TSTHINLIC_OK) {
@@ -79,22 +77,6 @@ static int run_step(tsthinlic_store *store, secrets *random_state, const tr_file
         tsthinlic_store_last_error(store, why, why_capacity, &length);
     }
     return status;
-}
-
-/* The store's contents as `tsthinlic export` writes them, malloc'd; NULL on failure. */
-static char *export_of(tsthinlic_store *store)
-{
-    size_t length = 0;
-    char *json;
-    if (tsthinlic_store_export(store, NULL, 0, &length) != TSTHINLIC_OK) {
-        return NULL;
-    }
-    json = (char *)malloc(length);
-    if (json != NULL && tsthinlic_store_export(store, json, length, &length) != TSTHINLIC_OK) {
-        free(json);
-        json = NULL;
-    }
-    return json;
 }
 
 static int occurrences(const char *text, const char *what)
@@ -165,7 +147,7 @@ int main(int argc, char **argv)
         fail("powercut", "%s", error);
         return 1;
     }
-    state[0] = export_of(store);
+    state[0] = store_export(store);
     for (step = 0; step < STEPS; step++) {
         nor_copy(&before[step], &reference);
         first_operation[step] = reference.operations;
@@ -173,7 +155,7 @@ int main(int argc, char **argv)
             fail("powercut", "%s: the uncut %s failed: %s", geometry, step_names[step], error);
             return 1;
         }
-        state[step + 1] = export_of(store);
+        state[step + 1] = store_export(store);
     }
     first_operation[STEPS] = reference.operations;
     tsthinlic_store_close(store);
@@ -235,7 +217,7 @@ int main(int argc, char **argv)
                 }
                 nor_power_on(&flash);
                 store = open_on(&flash, &random_state, error, sizeof error);
-                after = store != NULL ? export_of(store) : NULL;
+                after = store != NULL ? store_export(store) : NULL;
                 if (!failed && (after == NULL || !views_read(store))) {
                     fail(name, "cut after operation %ld (torn %ld): the store does not read after the cut", k, tears[t]);
                     failed = 1;
@@ -244,7 +226,7 @@ int main(int argc, char **argv)
                     old_states++;
                     free(after);
                     after = NULL;
-                    if (run_step(store, &random_state, &life, step, error, sizeof error) != 0 || (after = export_of(store)) == NULL
+                    if (run_step(store, &random_state, &life, step, error, sizeof error) != 0 || (after = store_export(store)) == NULL
                         || strcmp(after, state[step + 1]) != 0) {
                         fail(name, "cut after operation %ld (torn %ld): from the old state the step does not reach the new one: %s", k, tears[t], error);
                         failed = 1;

@@ -31,11 +31,7 @@ int main(int argc, char **argv)
             fail(base, "%s", error);
             continue;
         }
-        memset(&random_state, 0, sizeof random_state);
-        memset(&store_options, 0, sizeof store_options);
-        store_options.struct_size = sizeof store_options;
-        store_options.random = replay_random;
-        store_options.random_context = &random_state;
+        replay_store_options(&store_options, &random_state, &file.exchanges[0]);
         /* One store per file: its exchanges are one device's life, each starting from what the last one stored. */
         if (tsthinlic_store_open("memory", NULL, &store_options, &store, error, sizeof error) != TSTHINLIC_OK) {
             fail(base, "tsthinlic_store_open: %s", error);

@@ -233,3 +233,28 @@ done:
     return result;
 }
 
+
+void replay_store_options(tsthinlic_store_options *options, secrets *random_state, const tr_exchange *ex)
+{
+    memset(random_state, 0, sizeof *random_state);
+    random_state->exchange = ex;
+    memset(options, 0, sizeof *options);
+    options->struct_size = sizeof *options;
+    options->random = replay_random;
+    options->random_context = random_state;
+}
+
+char *store_export(tsthinlic_store *store)
+{
+    size_t length = 0;
+    char *json;
+    if (tsthinlic_store_export(store, NULL, 0, &length) != TSTHINLIC_OK) {
+        return NULL;
+    }
+    json = (char *)malloc(length);
+    if (json != NULL && tsthinlic_store_export(store, json, length, &length) != TSTHINLIC_OK) {
+        free(json);
+        json = NULL;
+    }
+    return json;
+}

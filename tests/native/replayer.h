@@ -31,4 +31,10 @@ int replay_exchange(tsthinlic_store *store, secrets *random_state, const tr_exch
 
 const char *result_name(int result);
 
+/* Store options whose random callback hands out ex's secrets (random_state reset for it); the rest zero. */
+void replay_store_options(tsthinlic_store_options *options, secrets *random_state, const tr_exchange *ex);
+
+/* The store's contents as `tsthinlic export` writes them (size query, then the text), malloc'd; NULL on failure. */
+char *store_export(tsthinlic_store *store);
+
 #endif

@@ -1,5 +1,4 @@
 using System.Buffers;
-using TsThinLic.Crypto;
 using TsThinLic.Emulator;
 using TsThinLic.Licensing;
 using TsThinLic.Pdu;
@@ -45,7 +44,7 @@ internal static class LifecycleTranscript
         foreach (var step in Steps())
         {
             LicenseStoreSnapshot before = store.Load();
-            var random = new RecordingRandomSource(before.HardwareId is null
+            var random = new TranscriptCorpus.RecordingRandomSource(before.HardwareId is null
                 ? new SequenceRandomSource(step.Seed, TranscriptCorpus.HardwareId.Data.ToArray())
                 : new SequenceRandomSource(step.Seed));
             var server = new EmulatedLicenseServer(new SequenceRandomSource(serverSeed++), step.Script, step.Options);
@@ -108,17 +107,5 @@ internal static class LifecycleTranscript
         }
 
         return pdus;
-    }
-
-    /// <summary>Records every random byte string handed out.</summary>
-    private sealed class RecordingRandomSource(IRandomSource inner) : IRandomSource
-    {
-        public List<byte[]> Requests { get; } = [];
-
-        public void GetBytes(Span<byte> destination)
-        {
-            inner.GetBytes(destination);
-            Requests.Add(destination.ToArray());
-        }
     }
 }

@@ -17,13 +17,8 @@ namespace TsThinLic.Tests.Native;
 /// </summary>
 public sealed unsafe class NativeExportsTests
 {
-    private const int Ok = 0;
-    private const int InvalidArgument = -1;
-    private const int BufferTooSmall = -2;
-    private const int Callback = -4;
-    private const int Malformed = -6;
-    private const int Unsupported = -7;
-    private const int Busy = -8;
+    private const int Ok = NativeStatus.Ok;
+    private const int InvalidArgument = NativeStatus.InvalidArgument;
 
     private static readonly ReplayExchange s_newLicense = LoadTranscript("new-license-with-challenge");
 
@@ -134,11 +129,11 @@ public sealed unsafe class NativeExportsTests
         Assert.Contains("both NULL", error, StringComparison.Ordinal);
         Assert.Equal(InvalidArgument, Open("floppy:/dev/fd0", null, out _, out error));
         Assert.Contains("unknown store", error, StringComparison.Ordinal);
-        Assert.Equal(Unsupported, Open("registry", null, out _, out _));
-        Assert.Equal(Unsupported, Open("reg:/tmp/x.reg", null, out _, out _));
-        Assert.Equal(Malformed, Open(null, "/nonexistent/profile.json", out _, out error));
+        Assert.Equal(NativeStatus.Unsupported, Open("registry", null, out _, out _));
+        Assert.Equal(NativeStatus.Unsupported, Open("reg:/tmp/x.reg", null, out _, out _));
+        Assert.Equal(NativeStatus.Malformed, Open(null, "/nonexistent/profile.json", out _, out error));
         Assert.Contains("cannot read the profile", error, StringComparison.Ordinal);
-        Assert.Equal(Unsupported, Open(null, Path.Combine(TsThinLic.Tests.Replay.TranscriptCorpusTests.RepositoryRoot(), "hardware", "hp-t540.json"), out _, out error));
+        Assert.Equal(NativeStatus.Unsupported, Open(null, Path.Combine(TsThinLic.Tests.Replay.TranscriptCorpusTests.RepositoryRoot(), "hardware", "hp-t540.json"), out _, out error));
         Assert.Contains("Windows registry", error, StringComparison.Ordinal);
     }
 
@@ -150,7 +145,7 @@ public sealed unsafe class NativeExportsTests
 
         int status = ((delegate* unmanaged[Cdecl]<nint, ExchangeOptions*, nint*, int>)&ExchangeExports.Begin)(store, null, &exchange);
 
-        Assert.Equal(Callback, status);
+        Assert.Equal(NativeStatus.Callback, status);
         Assert.Equal(0, exchange);
         Assert.Contains("tsthinlic_exchange_begin: the random callback returned -9 for 16 bytes", LastError(store), StringComparison.Ordinal);
         nuint length = 99;
@@ -215,7 +210,7 @@ public sealed unsafe class NativeExportsTests
         });
 
         Assert.Equal(Ok, outer);
-        Assert.Equal(Busy, inner);
+        Assert.Equal(NativeStatus.Busy, inner);
         ((delegate* unmanaged[Cdecl]<nint, int>)&StoreExports.Close)(store);
     }
 
@@ -231,7 +226,7 @@ public sealed unsafe class NativeExportsTests
         nuint again;
         fixed (byte* buffer = small)
         {
-            Assert.Equal(BufferTooSmall, show(store, buffer, (nuint)small.Length, &again));
+            Assert.Equal(NativeStatus.BufferTooSmall, show(store, buffer, (nuint)small.Length, &again));
         }
 
         Assert.Equal(needed, again);
