@@ -25,6 +25,10 @@ while [ $# -gt 0 ]; do
     esac
 done
 status=0
+if [ ! -x /usr/bin/time ] && [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
+fi
+[ -x /usr/bin/time ] || { echo "native-size-rss.sh: /usr/bin/time (Debian package time) is needed" >&2; exit 2; }
 report=artifacts/native/size-rss.txt
 mkdir -p artifacts/native
 : >"$report"
