@@ -11,11 +11,14 @@
 #   --asan    x64 only: the C side built with -fsanitize=address,undefined; any sanitizer report fails the run.
 #   --lib     a directory the library was already published to (else: artifacts/native/RID, published here).
 #
-# AddressSanitizer and the .NET runtime inside the library: the runtime installs its own SIGSEGV handler (it turns a
-# fault in managed code into an exception), so ASan keeps it (allow_user_segv_handler=1) and chains to its own for
-# faults elsewhere; the runtime's one-time bookkeeping allocations are never freed, by design, so LeakSanitizer is told
-# to ignore allocations made inside libtsthinlic.so (tests/native/lsan.supp), and checks everything the C side
-# allocates. UBSan stops at the first report (-fno-sanitize-recover=all).
+# AddressSanitizer and the .NET runtime inside the library (only the C side is instrumented; the library is not):
+# the runtime installs its own SIGSEGV handler when it starts (it turns a fault in managed code into an exception)
+# over ASan's, which ASan allows (allow_user_segv_handler=1, its default, set explicitly) and which hands faults
+# outside managed code on to the previous handler, ASan's. Nothing else needed a setting: the runtime's virtual
+# reservations and its GC heap are mmap'd, outside ASan's allocator. Its one-time bookkeeping mallocs are never freed,
+# by design (88 bytes measured, the same after 1, 10 or 100 threads), so LeakSanitizer is told to ignore allocations
+# made inside libtsthinlic.so (tests/native/lsan.supp) and checks everything the C side allocates. UBSan stops at its
+# first report (-fno-sanitize-recover=all); any "Sanitizer" or "runtime error:" on stderr fails the program.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
