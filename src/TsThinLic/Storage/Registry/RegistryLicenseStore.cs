@@ -256,10 +256,30 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore, ITransferabl
         {
             // Allow and deny ACEs for the trustee or for Everyone; a deny takes away what it names whatever its place
             // (Windows orders explicit denies first).
-            IEnumerable<RegistryAccessRule> applying = rules.Where(r => r.Sid == sid || r.Sid == KeySecurityDescriptor.Everyone);
-            uint allowed = applying.Where(r => r.Allow).Aggregate(0u, (mask, r) => mask | r.Rights);
-            RegistryAccessRule[] denies = applying.Where(r => !r.Allow && (r.Rights & RegistryAccessRule.FullControl) != 0).ToArray();
-            uint denied = denies.Aggregate(0u, (mask, r) => mask | r.Rights);
+            uint allowed = 0;
+            uint denied = 0;
+            var deniedBy = new List<string>();
+            foreach (RegistryAccessRule rule in rules)
+            {
+                if (rule.Sid != sid && rule.Sid != KeySecurityDescriptor.Everyone)
+                {
+                    continue;
+                }
+
+                if (rule.Allow)
+                {
+                    allowed |= rule.Rights;
+                }
+                else if ((rule.Rights & RegistryAccessRule.FullControl) != 0)
+                {
+                    denied |= rule.Rights;
+                    if (!deniedBy.Contains(rule.Sid))
+                    {
+                        deniedBy.Add(rule.Sid);
+                    }
+                }
+            }
+
             if ((allowed & ~denied & RegistryAccessRule.FullControl) == RegistryAccessRule.FullControl)
             {
                 if (reportValid)
@@ -270,8 +290,8 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore, ITransferabl
                 continue;
             }
 
-            string why = denies.Length > 0
-                ? $"a deny ACE for {string.Join(", ", denies.Select(r => r.Sid).Distinct())} takes 0x{denied & RegistryAccessRule.FullControl:x8}"
+            string why = deniedBy.Count > 0
+                ? $"a deny ACE for {string.Join(", ", deniedBy)} takes 0x{denied & RegistryAccessRule.FullControl:x8}"
                 : $"it is granted 0x{allowed & RegistryAccessRule.FullControl:x8} of 0x{RegistryAccessRule.FullControl:x8}";
             findings.Add(new StoreFinding(record, StoreFindingKind.Attention, $"{name} ({sid}) lacks Full Control ({why}): Windows logs event 1004 when the client cannot read or write the key"));
         }
