@@ -1,5 +1,6 @@
 using NSubstitute;
 using NSubstitute.ExceptionExtensions;
+using TsThinLic.Records;
 using TsThinLic.Storage;
 using TsThinLic.Storage.Registry;
 using Xunit;
@@ -165,15 +166,10 @@ public sealed class RegistryEnvironmentTests
     [Fact]
     public void AnEmptyDaclOnASubkeyLacksEverything()
     {
-        // A DACL with no ACE refuses every account, even the opening of the key.
+        // A DACL with no ACE refuses every account.
         MemoryRegistry hive = Store([], [s_system, s_administrators]);
-        IRegistry registry = Substitute.For<IRegistry>();
-        registry.KeyExists(Arg.Any<string>()).Returns(c => hive.KeyExists(c.Arg<string>()));
-        registry.KeyExists(RegistryLicenseStore.HardwareIdKey).Throws(RegistryException.FromWin32(5, "opening", RegistryLicenseStore.HardwareIdKey));
-        registry.GetAccessRules(Arg.Any<string>()).Returns(c => hive.GetAccessRules(c.Arg<string>()));
-        registry.GetWriteFilterState().Returns(hive.WriteFilter);
 
-        IReadOnlyList<StoreFinding> findings = new RegistryLicenseStore(registry).CheckEnvironment();
+        IReadOnlyList<StoreFinding> findings = new RegistryLicenseStore(hive).CheckEnvironment();
 
         Assert.Equal(2, findings.Count(f => f.Kind == StoreFindingKind.Attention && f.Record.Contains("HardwareID", StringComparison.Ordinal)));
     }
@@ -184,5 +180,17 @@ public sealed class RegistryEnvironmentTests
         MemoryRegistry hive = Hive(s_system, s_administrators);
 
         Assert.DoesNotContain(new RegistryLicenseStore(hive).CheckEnvironment(), f => f.Record.Contains("HardwareID", StringComparison.Ordinal) || f.Record.Contains("Store", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AHiveThatKeepsNoAclIsNotJudged()
+    {
+        // What a .reg file reads into: keys and values, no security descriptors.
+        var hive = new MemoryRegistry();
+        var store = new RegistryLicenseStore(hive);
+        store.Save(new LicenseStoreUpdate(StoreTestKit.Hwid(1), StoreTestKit.License(StoreTestKit.KeyA, 1), null));
+
+        Assert.DoesNotContain(store.CheckEnvironment(), f => f.Record.EndsWith("ACL", StringComparison.Ordinal));
+        Assert.True(store.Verify().IsHealthy);
     }
 }

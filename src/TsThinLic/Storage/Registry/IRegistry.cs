@@ -33,9 +33,10 @@ public interface IRegistry
 
     /// <summary>
     /// The access rules of the key's DACL that govern the key itself (explicit and inherited; inherit-only ACEs left
-    /// out, generic rights mapped to key rights); empty when the key does not exist or its DACL is empty.
+    /// out, generic rights mapped to key rights); empty when its DACL is empty; null when there is no ACL to judge:
+    /// the key does not exist, or this registry keeps none (a .reg file).
     /// </summary>
-    IReadOnlyList<RegistryAccessRule> GetAccessRules(string keyPath);
+    IReadOnlyList<RegistryAccessRule>? GetAccessRules(string keyPath);
 
     /// <summary>The Unified Write Filter's state on this system.</summary>
     WriteFilterState GetWriteFilterState();

@@ -234,11 +234,11 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore, ITransferabl
     private void CheckAcl(string key, bool reportValid, List<StoreFinding> findings)
     {
         string record = $@"HKLM\{key} ACL";
-        IReadOnlyList<RegistryAccessRule> rules;
+        IReadOnlyList<RegistryAccessRule>? rules;
         try
         {
-            // The ACL first: reading it needs only READ_CONTROL, which a key's owner keeps even when a deny ACE takes
-            // everything else, so a denied key is reported with the ACE that denies it.
+            // Reading the ACL needs only READ_CONTROL, which a key's owner keeps even when a deny ACE takes everything
+            // else, so a denied key is reported with the ACE that denies it.
             rules = _registry.GetAccessRules(key);
         }
         catch (Exception exception) when (IsRegistryFailure(exception))
@@ -247,8 +247,9 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore, ITransferabl
             return;
         }
 
-        if (rules.Count == 0 && key != RootKey && !ExistsOrRefuses(key))
+        if (rules is null)
         {
+            // No such key, or a registry that keeps no ACL (a .reg file): nothing to judge.
             return;
         }
 
@@ -294,19 +295,6 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore, ITransferabl
                 ? $"a deny ACE for {string.Join(", ", deniedBy)} takes 0x{denied & RegistryAccessRule.FullControl:x8}"
                 : $"it is granted 0x{allowed & RegistryAccessRule.FullControl:x8} of 0x{RegistryAccessRule.FullControl:x8}";
             findings.Add(new StoreFinding(record, StoreFindingKind.Attention, $"{name} ({sid}) lacks Full Control ({why}): Windows logs event 1004 when the client cannot read or write the key"));
-        }
-    }
-
-    /// <summary>Whether the key exists; a key the registry refuses to open exists (an empty DACL refuses everything).</summary>
-    private bool ExistsOrRefuses(string key)
-    {
-        try
-        {
-            return _registry.KeyExists(key);
-        }
-        catch (Exception exception) when (IsRegistryFailure(exception))
-        {
-            return true;
         }
     }
 

@@ -147,12 +147,12 @@ public sealed partial class WindowsRegistry : IRegistry
         DeleteTree(keyPath, 0);
     }
 
-    public IReadOnlyList<RegistryAccessRule> GetAccessRules(string keyPath)
+    public IReadOnlyList<RegistryAccessRule>? GetAccessRules(string keyPath)
     {
         using SafeRegistryHandle? key = Open(keyPath, ReadControl, "reading the ACL of");
         if (key is null)
         {
-            return [];
+            return null;
         }
 
         uint size = 0;
