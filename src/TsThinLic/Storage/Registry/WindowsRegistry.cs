@@ -42,36 +42,13 @@ public sealed partial class WindowsRegistry : IRegistry
     public IReadOnlyList<string> GetSubKeyNames(string keyPath)
     {
         using SafeRegistryHandle? key = Open(keyPath, KeyRead, "listing the subkeys of");
-        return key is null ? [] : SubKeyNames(key, keyPath);
+        return key is null ? [] : Names(key, keyPath, "subkeys", MaxKeyNameLength, EnumKey);
     }
 
     public IReadOnlyList<string> GetValueNames(string keyPath)
     {
         using SafeRegistryHandle? key = Open(keyPath, KeyRead, "listing the values of");
-        if (key is null)
-        {
-            return [];
-        }
-
-        var names = new List<string>();
-        char[] buffer = new char[MaxValueNameLength + 1];
-        for (uint index = 0; ; index++)
-        {
-            uint length = (uint)buffer.Length;
-            int status = EnumValue(key, index, buffer, ref length);
-            if (status == ErrorNoMoreItems)
-            {
-                return names;
-            }
-
-            Check(status, "listing the values of", keyPath);
-            if (names.Count == MaxNames)
-            {
-                throw new RegistryException($@"listing the values of HKLM\{keyPath}: more than {MaxNames} values, not a license store", keyPath, null);
-            }
-
-            names.Add(new string(buffer, 0, (int)length));
-        }
+        return key is null ? [] : Names(key, keyPath, "values", MaxValueNameLength, EnumValue);
     }
 
     public RegistryValue? GetValue(string keyPath, string valueName)
@@ -238,23 +215,26 @@ public sealed partial class WindowsRegistry : IRegistry
         }
     }
 
-    private static List<string> SubKeyNames(SafeRegistryHandle key, string keyPath)
+    private delegate int Enumerate(SafeRegistryHandle key, uint index, char[] name, ref uint nameLength);
+
+    /// <summary>The names RegEnumKeyEx or RegEnumValueW lists, index by index, at most <see cref="MaxNames"/>.</summary>
+    private static List<string> Names(SafeRegistryHandle key, string keyPath, string what, int maxNameLength, Enumerate enumerate)
     {
         var names = new List<string>();
-        char[] buffer = new char[MaxKeyNameLength + 1];
+        char[] buffer = new char[maxNameLength + 1];
         for (uint index = 0; ; index++)
         {
             uint length = (uint)buffer.Length;
-            int status = EnumKey(key, index, buffer, ref length);
+            int status = enumerate(key, index, buffer, ref length);
             if (status == ErrorNoMoreItems)
             {
                 return names;
             }
 
-            Check(status, "listing the subkeys of", keyPath);
+            Check(status, $"listing the {what} of", keyPath);
             if (names.Count == MaxNames)
             {
-                throw new RegistryException($@"listing the subkeys of HKLM\{keyPath}: more than {MaxNames} subkeys, not a license store", keyPath, null);
+                throw new RegistryException($@"listing the {what} of HKLM\{keyPath}: more than {MaxNames} {what}, not a license store", keyPath, null);
             }
 
             names.Add(new string(buffer, 0, (int)length));
