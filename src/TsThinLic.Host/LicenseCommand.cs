@@ -52,7 +52,17 @@ internal static class LicenseCommand
             bool json = parseResult.GetValue(jsonOption);
             if (parseResult.GetValue(serverOption) is { } server)
             {
-                return await ProbeCommand.LicenseAgainstServerAsync(server, opened, parseResult.GetValue(userOption)!, parseResult.GetValue(machineOption)!, parseResult.GetValue(timeoutOption), json, output, error, logger, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    return await ProbeCommand.LicenseAgainstServerAsync(server, opened, parseResult.GetValue(userOption)!, parseResult.GetValue(machineOption)!, parseResult.GetValue(timeoutOption), json, output, error, logger, cancellationToken).ConfigureAwait(false);
+                }
+                catch (LicenseStoreException exception)
+                {
+                    // The probe reads the store (and commits a first use's HWID) before it connects: an unusable store
+                    // ends here, before any PDU.
+                    await error.WriteLineAsync($"the store {opened.Location} cannot be used: {exception.Message}").ConfigureAwait(false);
+                    return HostApp.ExitCannotRun;
+                }
             }
 
             var options = new PipeLicensingDriverOptions
@@ -69,6 +79,8 @@ internal static class LicenseCommand
             LicensingExchangeResult result;
             try
             {
+                // Verify reads the store too: a store it cannot read (a registry key whose ACL denies this account)
+                // is the same clean exit 2 as one the exchange cannot read, not an unhandled exception.
                 verification = (opened.Store as IVerifiableLicenseStore)?.Verify();
                 result = await RunAgainstEmulatorAsync(opened.Store, options, logger, cancellationToken).ConfigureAwait(false);
             }

@@ -111,7 +111,7 @@ public sealed class HardwareIdConcurrencyTests : IDisposable
 
         public void DeleteKeyTree(string keyPath) => Locked(() => { inner.DeleteKeyTree(keyPath); return 0; });
 
-        public IReadOnlyList<RegistryAccessRule> GetAccessRules(string keyPath) => Locked(() => inner.GetAccessRules(keyPath));
+        public IReadOnlyList<RegistryAccessRule>? GetAccessRules(string keyPath) => Locked(() => inner.GetAccessRules(keyPath));
 
         public WriteFilterState GetWriteFilterState() => Locked(inner.GetWriteFilterState);
 
