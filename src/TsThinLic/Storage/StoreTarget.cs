@@ -56,7 +56,7 @@ public sealed record StoreTarget(string Kind, string Path)
             }
             catch (Files.FileFaultException fault)
             {
-                error = $"the profile cannot be read: {fault.Message}";
+                error = $"cannot read the profile {profilePath}: {fault.Reason}";
                 return false;
             }
             catch (Exception exception) when (exception is ArgumentException or NotSupportedException)
