@@ -208,10 +208,9 @@ public sealed class CredSspClient
         byte[] token2 = authenticate;
         if (_options.TokenFormat == NlaTokenFormat.Spnego)
         {
-            // [MS-SPNG 3.1.5.1]: the mechListMIC over the MechTypeList the client offered; then, as FreeRDP does, the
-            // RC4 handles start afresh for the sealing that follows.
-            byte[] mic = security.GetMic(Spnego.NtlmMechTypeList, sequence: 0);
-            security.ResetCipherState();
+            // [MS-SPNG 3.1.5.1, 3.3.5.1]: the mechListMIC over the MechTypeList the client offered, the RC4 state then
+            // restored, so pubKeyAuth is sealed from the state the MIC started from.
+            byte[] mic = security.GetMechListMic(Spnego.NtlmMechTypeList);
             token2 = Spnego.EncodeResp(null, supportedMechNtlm: false, authenticate, mic);
         }
 
@@ -231,7 +230,7 @@ public sealed class CredSspClient
         }
 
         _state = State.AwaitingPubKeyAuth;
-        return new CredSspStepResult(CredSspStatus.AwaitingMessage, Write(output, new TsRequest(_options.Version, [token2], pubKeyAuth: pubKeyAuth, clientNonce: _clientNonce)));
+        return new CredSspStepResult(CredSspStatus.AwaitingMessage, Write(output, new TsRequest(_options.Version, [token2], pubKeyAuth: pubKeyAuth, clientNonce: _clientNonce is null ? null : (ReadOnlyMemory<byte>?)_clientNonce)));
     }
 
     // [MS-CSSP 3.1.5 steps 4-5]: the server's pubKeyAuth checked, then the credentials, sealed.
@@ -250,12 +249,10 @@ public sealed class CredSspClient
                 return Fail(new NlaFailure(NlaFailureReason.LogonFailure, "the server rejected the NTLM authentication (SPNEGO negState reject): wrong user name or password, or an account that may not log on"));
             }
 
-            if (response.MechListMic is not { } mic || !security.VerifyMic(Spnego.NtlmMechTypeList, mic.Span, sequence: 0))
+            if (response.MechListMic is not { } mic || !security.VerifyMechListMic(Spnego.NtlmMechTypeList, mic.Span))
             {
                 return Fail(new NlaFailure(NlaFailureReason.PublicKeyMismatch, "the server's SPNEGO mechListMIC is missing or does not verify: the negotiation may have been tampered with; no credentials were sent"));
             }
-
-            security.ResetCipherState();
         }
 
         if (request.PubKeyAuth is not { } sealedKey)

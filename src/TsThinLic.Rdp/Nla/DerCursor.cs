@@ -77,6 +77,11 @@ internal ref struct DerCursor
             }
 
             headerLength += octets;
+            if (length < 0x80 || length >> (8 * (octets - 1)) == 0)
+            {
+                // X.690 10.1: DER writes every length in the fewest octets.
+                return Fail(DecodeErrorKind.InvalidValue, field, start + 1, $"length {length} in {octets} octets is not DER's shortest form");
+            }
         }
 
         if (length > _span.Length - start - headerLength)

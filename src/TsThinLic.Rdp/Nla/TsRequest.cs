@@ -139,6 +139,11 @@ public sealed class TsRequest
             }
 
             header += octets;
+            if (contents < 0x80 || contents >> (8 * (octets - 1)) == 0)
+            {
+                error = new DecodeError(DecodeErrorKind.InvalidValue, "TSRequest length", 1, $"length {contents} in {octets} octets is not DER's shortest form");
+                return DecodeStatus.Invalid;
+            }
         }
 
         if (header + contents > MaxLength)

@@ -140,7 +140,7 @@ public sealed class NtlmAuthenticateMessage
 
         var flags = (NtlmNegotiateFlags)BinaryPrimitives.ReadUInt32LittleEndian(span[60..]);
         NtlmVersion? version = payloadStart >= MicOffset ? NtlmVersion.Read(span[FieldsLength..]) : null;
-        ReadOnlyMemory<byte>? mic = payloadStart >= MicOffset + MicLength ? message.Slice(MicOffset, MicLength) : null;
+        ReadOnlyMemory<byte>? mic = payloadStart >= MicOffset + MicLength ? message.Slice(MicOffset, MicLength) : (ReadOnlyMemory<byte>?)null;
         authenticate = new NtlmAuthenticateMessage(flags, values[0], values[1], values[2], values[3], values[4], values[5], version, mic);
         return true;
     }

@@ -187,7 +187,7 @@ public sealed class NtlmClient
             Encoding.Unicode.GetBytes(_options.Workstation),
             encryptedRandomSessionKey,
             version ?? (mic ? _options.Version : null),
-            mic ? new byte[NtlmAuthenticateMessage.MicLength] : null);
+            mic ? new byte[NtlmAuthenticateMessage.MicLength] : (ReadOnlyMemory<byte>?)null);
         authenticate = message.ToArray();
         if (mic)
         {

@@ -9,7 +9,7 @@ namespace TsThinLic.Rdp.Ntlm;
 /// [MS-NLMP 3.4] Session security with extended session security: one RC4 handle and one sequence number per
 /// direction, each continuing across messages. <see cref="Seal"/> is GSS_WrapEx with confidentiality (what CredSSP's
 /// EncryptMessage produces: the 16-byte NTLMSSP_MESSAGE_SIGNATURE, then the sealed data); <see cref="GetMic"/> is
-/// GSS_GetMIC (SPNEGO's mechListMIC).
+/// GSS_GetMIC, and <see cref="GetMechListMic"/> the variant SPNEGO's mechListMIC needs.
 /// </summary>
 public sealed class NtlmSessionSecurity
 {
@@ -21,10 +21,12 @@ public sealed class NtlmSessionSecurity
     private readonly byte[] _receiveSigningKey;
     private readonly byte[] _receiveSealingKey;
     private readonly bool _keyExchange;
-    private RC4Engine _sendHandle = new();
-    private RC4Engine _receiveHandle = new();
+    private RC4Engine _sendHandle;
+    private RC4Engine _receiveHandle;
     private uint _sendSequence;
     private uint _receiveSequence;
+    private bool _sendUsed;
+    private bool _receiveUsed;
 
     /// <param name="exportedSessionKey">ExportedSessionKey.</param>
     /// <param name="flags">The negotiated flags (key strength, NTLMSSP_NEGOTIATE_KEY_EXCH).</param>
@@ -36,19 +38,8 @@ public sealed class NtlmSessionSecurity
         _sendSealingKey = NtlmCrypto.SealKey(exportedSessionKey, flags, clientToServer: isClient);
         _receiveSealingKey = NtlmCrypto.SealKey(exportedSessionKey, flags, clientToServer: !isClient);
         _keyExchange = (flags & NtlmNegotiateFlags.KeyExchange) != 0;
-        ResetCipherState();
-    }
-
-    /// <summary>
-    /// Starts both RC4 handles afresh; the sequence numbers go on. SPNEGO does this after each mechListMIC step (FreeRDP's
-    /// ntlm_reset_cipher_state after making or checking a mechListMIC; .NET's ResetKeys after checking the server's).
-    /// </summary>
-    public void ResetCipherState()
-    {
-        _sendHandle = new RC4Engine();
-        _sendHandle.Init(forEncryption: true, new KeyParameter(_sendSealingKey));
-        _receiveHandle = new RC4Engine();
-        _receiveHandle.Init(forEncryption: true, new KeyParameter(_receiveSealingKey));
+        _sendHandle = NewHandle(_sendSealingKey);
+        _receiveHandle = NewHandle(_receiveSealingKey);
     }
 
     /// <summary>The sequence numbers the next <see cref="Seal"/> and <see cref="TryUnseal"/> use (tests replaying another peer's numbering).</summary>
@@ -62,6 +53,7 @@ public sealed class NtlmSessionSecurity
     public byte[] Seal(ReadOnlySpan<byte> message)
     {
         byte[] output = new byte[SignatureLength + message.Length];
+        _sendUsed = true;
         _sendHandle.ProcessBytes(message, output.AsSpan(SignatureLength));
         WriteSignature(_sendSigningKey, _sendHandle, _sendSequence++, message, output);
         return output;
@@ -77,6 +69,7 @@ public sealed class NtlmSessionSecurity
         }
 
         byte[] plaintext = new byte[sealedMessage.Length - SignatureLength];
+        _receiveUsed = true;
         _receiveHandle.ProcessBytes(sealedMessage[SignatureLength..], plaintext);
         Span<byte> expected = stackalloc byte[SignatureLength];
         WriteSignature(_receiveSigningKey, _receiveHandle, _receiveSequence++, plaintext, expected);
@@ -90,23 +83,60 @@ public sealed class NtlmSessionSecurity
         return true;
     }
 
-    /// <summary>
-    /// [MS-NLMP 3.4.4.2] MAC of <paramref name="message"/> (GSS_GetMIC) with the given sequence number: SPNEGO's
-    /// mechListMIC is made with 0 outside the sealing sequence, as FreeRDP makes it (MakeSignature, MessageSeqNo 0).
-    /// </summary>
-    public byte[] GetMic(ReadOnlySpan<byte> message, uint sequence)
+    /// <summary>[MS-NLMP 3.4.4.2] GSS_GetMIC: the MAC of <paramref name="message"/> with the next send sequence number.</summary>
+    public byte[] GetMic(ReadOnlySpan<byte> message)
     {
         byte[] signature = new byte[SignatureLength];
-        WriteSignature(_sendSigningKey, _sendHandle, sequence, message, signature);
+        WriteSignature(_sendSigningKey, _sendHandle, _sendSequence++, message, signature);
+        _sendUsed = true;
         return signature;
     }
 
-    /// <summary>Checks the peer's <see cref="GetMic"/> made with <paramref name="sequence"/> (GSS_VerifyMIC).</summary>
-    public bool VerifyMic(ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature, uint sequence)
+    /// <summary>GSS_VerifyMIC: checks the peer's <see cref="GetMic"/> with the next receive sequence number.</summary>
+    public bool VerifyMic(ReadOnlySpan<byte> message, ReadOnlySpan<byte> signature)
     {
         Span<byte> expected = stackalloc byte[SignatureLength];
-        WriteSignature(_receiveSigningKey, _receiveHandle, sequence, message, expected);
+        WriteSignature(_receiveSigningKey, _receiveHandle, _receiveSequence++, message, expected);
+        _receiveUsed = true;
         return signature.Length == SignatureLength && CryptographicOperations.FixedTimeEquals(expected, signature);
+    }
+
+    /// <summary>
+    /// [MS-SPNG 3.3.5.1] SPNEGO's mechListMIC: made before any message is sealed, with sequence number 0, and the send
+    /// handle's RC4 state restored afterwards, so the first sealed message starts from the same state as the MIC.
+    /// </summary>
+    public byte[] GetMechListMic(ReadOnlySpan<byte> mechTypeList)
+    {
+        if (_sendUsed || _sendSequence != 0)
+        {
+            throw new InvalidOperationException("The mechListMIC comes before anything is sealed.");
+        }
+
+        byte[] signature = new byte[SignatureLength];
+        WriteSignature(_sendSigningKey, _sendHandle, 0, mechTypeList, signature);
+        _sendHandle = NewHandle(_sendSealingKey);
+        return signature;
+    }
+
+    /// <summary>[MS-SPNG 3.3.5.1] Checks the peer's mechListMIC, then restores the receive handle likewise.</summary>
+    public bool VerifyMechListMic(ReadOnlySpan<byte> mechTypeList, ReadOnlySpan<byte> signature)
+    {
+        if (_receiveUsed || _receiveSequence != 0)
+        {
+            throw new InvalidOperationException("The peer's mechListMIC comes before anything is unsealed.");
+        }
+
+        Span<byte> expected = stackalloc byte[SignatureLength];
+        WriteSignature(_receiveSigningKey, _receiveHandle, 0, mechTypeList, expected);
+        _receiveHandle = NewHandle(_receiveSealingKey);
+        return signature.Length == SignatureLength && CryptographicOperations.FixedTimeEquals(expected, signature);
+    }
+
+    private static RC4Engine NewHandle(byte[] key)
+    {
+        var handle = new RC4Engine();
+        handle.Init(forEncryption: true, new KeyParameter(key));
+        return handle;
     }
 
     // [MS-NLMP 3.4.4.2]: Checksum = HMAC_MD5(SigningKey, SeqNum + Message)[0..8], RC4'd with the sealing handle when
