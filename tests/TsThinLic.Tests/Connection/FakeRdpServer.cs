@@ -35,6 +35,9 @@ internal sealed class FakeRdpServer
     /// <summary>Answer the Client Info PDU with Disconnect Provider Ultimatum instead of licensing.</summary>
     public bool DisconnectAfterClientInfo { get; init; }
 
+    /// <summary>Answer the Client Info PDU with a Set Error Info PDU carrying this errorInfo, then Disconnect Provider Ultimatum.</summary>
+    public uint? ErrorInfoAfterClientInfo { get; init; }
+
     public uint ServerVersion { get; init; } = 0x00080004;
 
     /// <summary>What the server sends once licensing is over (its verdict).</summary>
@@ -119,6 +122,13 @@ internal sealed class FakeRdpServer
                 if ((flags & SecurityFlags.InfoPkt) != 0)
                 {
                     ClientPdus[^1] = "ClientInfo";
+                    if (ErrorInfoAfterClientInfo is { } errorInfo)
+                    {
+                        replies.Add(X224Data.Wrap(McsDomainPdu.EncodeSendData(McsDomainPduType.SendDataIndication, 1002, IoChannel, SetErrorInfoPdu.Encode(0x000103EA, errorInfo))));
+                        replies.Add(X224Data.Wrap(McsDomainPdu.EncodeDisconnectProviderUltimatum(1)));
+                        break;
+                    }
+
                     if (DisconnectAfterClientInfo)
                     {
                         replies.Add(X224Data.Wrap(McsDomainPdu.EncodeDisconnectProviderUltimatum()));
