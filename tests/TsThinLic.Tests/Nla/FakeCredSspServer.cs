@@ -32,6 +32,9 @@ internal sealed class FakeCredSspServer
     /// <summary>A public key the server binds instead of the real one (an interceptor's).</summary>
     public byte[]? PubKeyAuthKey { get; init; }
 
+    /// <summary>Close (answer nothing) when the client's first token is raw NTLM rather than SPNEGO.</summary>
+    public bool RequireSpnego { get; init; }
+
     /// <summary>An errorCode the server sends instead of the CHALLENGE (step 0) or instead of pubKeyAuth (step 1).</summary>
     public (int Step, int Code)? ErrorCode { get; init; }
 
@@ -65,6 +68,12 @@ internal sealed class FakeCredSspServer
             case 0:
             {
                 byte[] negotiate = request.NegoTokens[0].ToArray();
+                if (RequireSpnego && negotiate[0] != 0x60)
+                {
+                    problem = "raw NTLM refused: this server wants SPNEGO";
+                    return null;
+                }
+
                 if (Spnego)
                 {
                     negotiate = SpnegoTestKit.MechTokenOfInit(negotiate);
