@@ -21,7 +21,7 @@ public sealed class NtlmSpecVectorTests
         + "01000c005300650072007600650072000000" + "0000"); // MsvAvNbComputerName "Server", MsvAvEOL
 
     // 4.2.4.3 AUTHENTICATE_MESSAGE.
-    private const string AuthenticateHex =
+    internal const string AuthenticateHex =
         "4e544c4d53535000" + "03000000" // Signature, MessageType
         + "180018006c000000" // LmChallengeResponseFields: 24 at 0x6c
         + "5400540084000000" // NtChallengeResponseFields: 84 at 0x84
