@@ -82,37 +82,47 @@ run_one() { # tool index
     fi
     sleep 0.5
     kill "$cap" 2>/dev/null; wait "$cap" 2>/dev/null || true
-    local wall rss
-    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (k = 1; k <= n; k++) s = s * 60 + p[k]; printf "%.0f", s * 1000 }' "$timing")
-    rss=$(awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$timing")
-    echo "$(wire_ms "$pcap") $wall $rss"
+    echo "$(wire_ms "$pcap") $(time_fields "$timing")"
 }
 
-median() { sort -n | awk '{ a[NR] = $1 } END { if (NR == 0) { print "n/a" } else if (NR % 2) { print a[(NR + 1) / 2] } else { print (a[NR / 2] + a[NR / 2 + 1]) / 2 } }'; }
+# "wall_ms rss_mb" of a /usr/bin/time -v report.
+time_fields() {
+    awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (k = 1; k <= n; k++) s = s * 60 + p[k]; wall = s * 1000 }
+                /Maximum resident set size/ { rss = $2 / 1024 }
+                END { printf "%.0f %.1f\n", wall, rss }' "$1"
+}
+
 
 median() { sort -n | awk '{ a[NR] = $1 } END { if (NR == 0) { print "n/a" } else if (NR % 2) { print a[(NR + 1) / 2] } else { print (a[NR / 2] + a[NR / 2 + 1]) / 2 } }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "n/a" || b == "n/a" || a == 0) print "n/a"; else printf "1/%.1f\n", b / a }'; }
 
-if [[ " $sections " == *" licensing "* ]]; then
-echo "xrdp $(xrdp --version 2>&1 | sed -n 's/^xrdp //p' | head -1) on 127.0.0.1:$port ($mode), $runs runs each"
-printf '%-8s %4s %12s %12s %12s\n' tool run wire_ms wall_ms rss_mb
-for tool in probe freerdp; do
-    : >"$work/$tool.results"
-    for i in $(seq 1 "$runs"); do
-        result=$(run_one "$tool" "$i")
-        echo "$result" >>"$work/$tool.results"
-        read -r w t r <<<"$result"
-        printf '%-8s %4s %12s %12s %12s\n' "$tool" "$i" "$w" "$t" "$r"
+# Runs each client RUNS times as "COMMAND... TOOL RUN" (which prints "wire_ms wall_ms rss_mb") and prints every run, the
+# medians and the ratios probe/freerdp.
+compare() { # prefix label command...
+    local prefix=$1 label=$2 tool i result w t r
+    shift 2
+    printf '%-8s %4s %12s %12s %12s\n' tool run wire_ms wall_ms rss_mb
+    for tool in probe freerdp; do
+        : >"$work/$prefix-$tool.results"
+        for i in $(seq 1 "$runs"); do
+            result=$("$@" "$tool" "$i")
+            echo "$result" >>"$work/$prefix-$tool.results"
+            read -r w t r <<<"$result"
+            printf '%-8s %4s %12s %12s %12s\n' "$tool" "$i" "$w" "$t" "$r"
+        done
     done
-done
+    col() { awk -v c="$2" '$c != "n/a" { print $c }' "$work/$prefix-$1.results" | median; }
+    echo
+    printf '%-22s %12s %12s %12s\n' "$label" wire_ms wall_ms rss_mb
+    for tool in probe freerdp; do
+        printf '%-22s %12s %12s %12s\n' "$tool" "$(col "$tool" 1)" "$(col "$tool" 2)" "$(col "$tool" 3)"
+    done
+    printf '%-22s %12s %12s %12s\n' "probe/freerdp" "$(ratio "$(col probe 1)" "$(col freerdp 1)")" "$(ratio "$(col probe 2)" "$(col freerdp 2)")" "$(ratio "$(col probe 3)" "$(col freerdp 3)")"
+}
 
-col() { awk -v c="$2" '$c != "n/a" { print $c }' "$work/$1.results" | median; }
-echo
-printf '%-22s %12s %12s %12s\n' "median" wire_ms wall_ms rss_mb
-for tool in probe freerdp; do
-    printf '%-22s %12s %12s %12s\n' "$tool" "$(col "$tool" 1)" "$(col "$tool" 2)" "$(col "$tool" 3)"
-done
-printf '%-22s %12s %12s %12s\n' "probe/freerdp" "$(ratio "$(col probe 1)" "$(col freerdp 1)")" "$(ratio "$(col probe 2)" "$(col freerdp 2)")" "$(ratio "$(col probe 3)" "$(col freerdp 3)")"
+if [[ " $sections " == *" licensing "* ]]; then
+    echo "xrdp $(xrdp --version 2>&1 | sed -n 's/^xrdp //p' | head -1) on 127.0.0.1:$port ($mode), $runs runs each"
+    compare licensing median run_one
 fi
 
 # ---- issue 12: NLA beside FreeRDP, and round trips through a delaying proxy ----------------------------------------
@@ -147,10 +157,7 @@ run_client() { # label tool port sec
     fi
     sleep 0.5
     kill "$cap" 2>/dev/null; wait "$cap" 2>/dev/null || true
-    local wall rss
-    wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (k = 1; k <= n; k++) s = s * 60 + p[k]; printf "%.0f", s * 1000 }' "$timing")
-    rss=$(awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$timing")
-    echo "$(connection_ms "$pcap" "$cport") $wall $rss"
+    echo "$(connection_ms "$pcap" "$cport") $(time_fields "$timing")"
 }
 
 if [[ " $sections " == *" nla "* || " $sections " == *" rtt "* ]]; then
@@ -167,23 +174,8 @@ if [[ " $sections " == *" nla "* ]]; then
     echo
     echo "NLA: freerdp-shadow-cli $(dpkg-query -W -f '${Version}' freerdp2-shadow-x11) on 127.0.0.1:$nla_port (/sec:nla), $runs runs each"
     echo "(wire: the client's SYN to the first FIN; the probe stops at the Demand Active PDU, xfreerdp +auth-only goes on through activation)"
-    printf '%-8s %4s %12s %12s %12s\n' tool run wire_ms wall_ms rss_mb
-    for tool in probe freerdp; do
-        : >"$work/nla-$tool.results"
-        for i in $(seq 1 "$runs"); do
-            result=$(run_client "nla-$tool-$i" "$tool" "$nla_port" nla)
-            echo "$result" >>"$work/nla-$tool.results"
-            read -r w t r <<<"$result"
-            printf '%-8s %4s %12s %12s %12s\n' "$tool" "$i" "$w" "$t" "$r"
-        done
-    done
-    ncol() { awk -v c="$2" '$c != "n/a" { print $c }' "$work/nla-$1.results" | median; }
-    echo
-    printf '%-22s %12s %12s %12s\n' "median (nla)" wire_ms wall_ms rss_mb
-    for tool in probe freerdp; do
-        printf '%-22s %12s %12s %12s\n' "$tool" "$(ncol "$tool" 1)" "$(ncol "$tool" 2)" "$(ncol "$tool" 3)"
-    done
-    printf '%-22s %12s %12s %12s\n' "probe/freerdp" "$(ratio "$(ncol probe 1)" "$(ncol freerdp 1)")" "$(ratio "$(ncol probe 2)" "$(ncol freerdp 2)")" "$(ratio "$(ncol probe 3)" "$(ncol freerdp 3)")"
+    nla_run() { run_client "nla-$1-$2" "$1" "$nla_port" nla; }
+    compare nla "median (nla)" nla_run
 fi
 
 if [[ " $sections " == *" rtt "* ]]; then

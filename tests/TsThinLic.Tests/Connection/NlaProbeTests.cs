@@ -8,7 +8,6 @@ using TsThinLic.Rdp.Nla;
 using TsThinLic.Rdp.Tls;
 using TsThinLic.Storage;
 using TsThinLic.Storage.Files;
-using TsThinLic.Tests.Crypto.Tls;
 using TsThinLic.Tests.Fakes;
 using TsThinLic.Tests.Nla;
 using TsThinLic.Tests.Storage;
@@ -23,17 +22,9 @@ namespace TsThinLic.Tests.Connection;
 /// </summary>
 public sealed class NlaProbeTests
 {
-    private static byte[] PublicKey()
-    {
-        Assert.True(TlsServerCertificate.TryRead(BcTlsPeer.CertificateDer, out TlsServerCertificate? certificate, out _));
-        return certificate!.SubjectPublicKey;
-    }
+    private static byte[] PublicKey() => TestServerCertificate.PublicKey();
 
-    private static string Fingerprint()
-    {
-        Assert.True(TlsServerCertificate.TryRead(BcTlsPeer.CertificateDer, out TlsServerCertificate? certificate, out _));
-        return certificate!.Sha256FingerprintText;
-    }
+    private static string Fingerprint() => TestServerCertificate.Read().Sha256FingerprintText;
 
     private static async Task<ProbeResult> ProbeAsync(int port, string password = "S3cret!", byte[]? expected = null, ILicenseStore? store = null, NlaTokenFormat? format = null, ProbeSecurity security = ProbeSecurity.Nla)
     {

@@ -1,7 +1,5 @@
 using System.Buffers;
 using TsThinLic.Rdp.Nla;
-using TsThinLic.Rdp.Tls;
-using TsThinLic.Tests.Crypto.Tls;
 using TsThinLic.Tests.Fakes;
 using Xunit;
 
@@ -10,11 +8,7 @@ namespace TsThinLic.Tests.Nla;
 /// <summary><see cref="CredSspClient"/> against <see cref="FakeCredSspServer"/>: every version, both token formats, and each way a server goes wrong.</summary>
 public sealed class CredSspClientTests
 {
-    private static byte[] PublicKey()
-    {
-        Assert.True(TlsServerCertificate.TryRead(BcTlsPeer.CertificateDer, out TlsServerCertificate? certificate, out _));
-        return certificate!.SubjectPublicKey;
-    }
+    private static byte[] PublicKey() => TestServerCertificate.PublicKey();
 
     private static (CredSspStepResult Last, CredSspClient Client, FakeCredSspServer Server, string? ServerProblem) Run(FakeCredSspServer server, string password = "S3cret!", NlaTokenFormat format = NlaTokenFormat.RawNtlm, string account = @"TESTDOM\alice")
     {

@@ -171,8 +171,8 @@ public sealed class NlaHostileInputTests
             Assert.False(string.IsNullOrEmpty(problem));
         }
 
-        Assert.True(TlsServerCertificate.TryRead(der, out TlsServerCertificate? certificate, out _));
-        Assert.Equal("CN=tsthinlic-test-rdp-server", certificate!.Subject);
+        TlsServerCertificate certificate = TestServerCertificate.Read();
+        Assert.Equal("CN=tsthinlic-test-rdp-server", certificate.Subject);
         Assert.Equal(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero), certificate.NotBefore);
         Assert.Equal("rsaEncryption", certificate.KeyAlgorithm);
         Assert.Equal(0x30, certificate.SubjectPublicKey[0]); // a DER RSAPublicKey
