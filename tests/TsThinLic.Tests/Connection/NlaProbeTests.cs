@@ -195,6 +195,36 @@ public sealed class NlaProbeTests
     }
 
     [Fact]
+    public async Task ThePasswordNeverReachesTheRecordedSecrets()
+    {
+        var server = new FakeNlaTcpServer(() => new FakeCredSspServer(PublicKey()), () => new FakeRdpServer(EmulatedServerScript.ValidClient));
+        (int port, Task served, TcpListener listener) = server.Serve(1);
+        using (listener)
+        {
+            string directory = StoreTestKit.TempDirectory();
+            string secrets = Path.Combine(directory, "secrets.json");
+            (int exit, string output, string error) = await Host.HostRunner.RunWithInputAsync("S3cret!\n", "probe", $"127.0.0.1:{port}", "--security", "nla", "--user", @"TESTDOM\alice", "--password-stdin", "--record-secrets", secrets);
+            await served.WaitAsync(TimeSpan.FromSeconds(15));
+            Assert.True(exit == 0, error + output);
+
+            // Neither the password (as text, UTF-16 or hex) nor its NT hash; and NLA's randoms are not among the recorded
+            // blocks (the RDP and licensing ones only: client random, premaster).
+            string recorded = File.ReadAllText(secrets);
+            byte[] ntHash = new byte[16];
+            TsThinLic.Rdp.Ntlm.NtlmCrypto.NtHash("S3cret!", ntHash);
+            foreach (string form in new[] { "S3cret!", Convert.ToHexStringLower(System.Text.Encoding.UTF8.GetBytes("S3cret!")), Convert.ToHexStringLower(System.Text.Encoding.Unicode.GetBytes("S3cret!")), Convert.ToHexStringLower(ntHash) })
+            {
+                Assert.DoesNotContain(form, recorded, StringComparison.OrdinalIgnoreCase);
+            }
+
+            using var json = JsonDocument.Parse(recorded);
+            Assert.Equal(2, json.RootElement.GetProperty("randomBlocks").GetArrayLength());
+            Assert.All(json.RootElement.GetProperty("pdus").EnumerateArray(), p => Assert.StartsWith("03", p.GetProperty("hex").GetString(), StringComparison.Ordinal)); // TPKT only, no TSRequest
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task NlaWithoutAPasswordCannotRun()
     {
         (int exit, _, string error) = await Host.HostRunner.RunWithInputAsync(string.Empty, "probe", "127.0.0.1:1", "--security", "nla", "--user", @"TESTDOM\alice", "--password-stdin");
