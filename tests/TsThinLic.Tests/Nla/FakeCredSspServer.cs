@@ -66,104 +66,104 @@ internal sealed class FakeCredSspServer
         switch (step)
         {
             case 0:
-            {
-                byte[] negotiate = request.NegoTokens[0].ToArray();
-                if (RequireSpnego && negotiate[0] != 0x60)
                 {
-                    problem = "raw NTLM refused: this server wants SPNEGO";
-                    return null;
-                }
+                    byte[] negotiate = request.NegoTokens[0].ToArray();
+                    if (RequireSpnego && negotiate[0] != 0x60)
+                    {
+                        problem = "raw NTLM refused: this server wants SPNEGO";
+                        return null;
+                    }
 
-                if (Spnego)
-                {
-                    negotiate = SpnegoTestKit.MechTokenOfInit(negotiate);
-                }
+                    if (Spnego)
+                    {
+                        negotiate = SpnegoTestKit.MechTokenOfInit(negotiate);
+                    }
 
-                byte[] challenge = _acceptor.CreateChallenge(negotiate);
-                byte[] token = Spnego ? TsThinLic.Rdp.Nla.Spnego.EncodeResp(SpnegoNegState.AcceptIncomplete, supportedMechNtlm: true, challenge, []) : challenge;
-                return new TsRequest(Version, [token]).ToArray();
-            }
+                    byte[] challenge = _acceptor.CreateChallenge(negotiate);
+                    byte[] token = Spnego ? TsThinLic.Rdp.Nla.Spnego.EncodeResp(SpnegoNegState.AcceptIncomplete, supportedMechNtlm: true, challenge, []) : challenge;
+                    return new TsRequest(Version, [token]).ToArray();
+                }
 
             case 1:
-            {
-                ReadOnlyMemory<byte> token = request.NegoTokens[0];
-                ReadOnlyMemory<byte>? clientMic = null;
-                if (Spnego)
                 {
-                    if (!TsThinLic.Rdp.Nla.Spnego.TryDecodeResp(token, out SpnegoNegTokenResp? response, out error))
+                    ReadOnlyMemory<byte> token = request.NegoTokens[0];
+                    ReadOnlyMemory<byte>? clientMic = null;
+                    if (Spnego)
                     {
-                        problem = $"malformed NegTokenResp: {error}";
+                        if (!TsThinLic.Rdp.Nla.Spnego.TryDecodeResp(token, out SpnegoNegTokenResp? response, out error))
+                        {
+                            problem = $"malformed NegTokenResp: {error}";
+                            return null;
+                        }
+
+                        token = response.ResponseToken!.Value;
+                        clientMic = response.MechListMic;
+                    }
+
+                    if (!_acceptor.TryAccept(token, out _security, out problem))
+                    {
+                        return null; // a server closes on a bad logon, as FreeRDP's does
+                    }
+
+                    byte[]? serverMic = null;
+                    if (Spnego)
+                    {
+                        if (clientMic is not { } mic || !_security!.VerifyMechListMic(TsThinLic.Rdp.Nla.Spnego.NtlmMechTypeList, mic.Span))
+                        {
+                            problem = "the client's mechListMIC does not verify";
+                            return null;
+                        }
+
+                        serverMic = _security.GetMechListMic(TsThinLic.Rdp.Nla.Spnego.NtlmMechTypeList);
+                    }
+
+                    if (!_security!.TryUnseal(request.PubKeyAuth!.Value.Span, out byte[] clientBinding))
+                    {
+                        problem = "the client's pubKeyAuth does not unseal";
                         return null;
                     }
 
-                    token = response.ResponseToken!.Value;
-                    clientMic = response.MechListMic;
-                }
-
-                if (!_acceptor.TryAccept(token, out _security, out problem))
-                {
-                    return null; // a server closes on a bad logon, as FreeRDP's does
-                }
-
-                byte[]? serverMic = null;
-                if (Spnego)
-                {
-                    if (clientMic is not { } mic || !_security!.VerifyMechListMic(TsThinLic.Rdp.Nla.Spnego.NtlmMechTypeList, mic.Span))
+                    byte[] key = PubKeyAuthKey ?? _publicKey;
+                    byte[] answer;
+                    if (Math.Min(Version, request.Version) >= 5)
                     {
-                        problem = "the client's mechListMIC does not verify";
-                        return null;
+                        byte[] nonce = request.ClientNonce!.Value.ToArray();
+                        if (!clientBinding.AsSpan().SequenceEqual(Hash("CredSSP Client-To-Server Binding Hash\0"u8, nonce, _publicKey)))
+                        {
+                            problem = "the client's binding hash is not over the real key";
+                            return null;
+                        }
+
+                        answer = Hash("CredSSP Server-To-Client Binding Hash\0"u8, nonce, key);
+                    }
+                    else
+                    {
+                        if (!clientBinding.AsSpan().SequenceEqual(_publicKey))
+                        {
+                            problem = "the client's pubKeyAuth is not the real key";
+                            return null;
+                        }
+
+                        answer = key.ToArray();
+                        answer[0]++;
                     }
 
-                    serverMic = _security.GetMechListMic(TsThinLic.Rdp.Nla.Spnego.NtlmMechTypeList);
+                    IReadOnlyList<ReadOnlyMemory<byte>> tokens = Spnego ? [TsThinLic.Rdp.Nla.Spnego.EncodeResp(SpnegoNegState.AcceptCompleted, supportedMechNtlm: false, [], serverMic)] : [];
+                    return new TsRequest(Version, tokens, pubKeyAuth: _security.Seal(answer)).ToArray();
                 }
-
-                if (!_security!.TryUnseal(request.PubKeyAuth!.Value.Span, out byte[] clientBinding))
-                {
-                    problem = "the client's pubKeyAuth does not unseal";
-                    return null;
-                }
-
-                byte[] key = PubKeyAuthKey ?? _publicKey;
-                byte[] answer;
-                if (Math.Min(Version, request.Version) >= 5)
-                {
-                    byte[] nonce = request.ClientNonce!.Value.ToArray();
-                    if (!clientBinding.AsSpan().SequenceEqual(Hash("CredSSP Client-To-Server Binding Hash\0"u8, nonce, _publicKey)))
-                    {
-                        problem = "the client's binding hash is not over the real key";
-                        return null;
-                    }
-
-                    answer = Hash("CredSSP Server-To-Client Binding Hash\0"u8, nonce, key);
-                }
-                else
-                {
-                    if (!clientBinding.AsSpan().SequenceEqual(_publicKey))
-                    {
-                        problem = "the client's pubKeyAuth is not the real key";
-                        return null;
-                    }
-
-                    answer = key.ToArray();
-                    answer[0]++;
-                }
-
-                IReadOnlyList<ReadOnlyMemory<byte>> tokens = Spnego ? [TsThinLic.Rdp.Nla.Spnego.EncodeResp(SpnegoNegState.AcceptCompleted, supportedMechNtlm: false, [], serverMic)] : [];
-                return new TsRequest(Version, tokens, pubKeyAuth: _security.Seal(answer)).ToArray();
-            }
 
             default:
-            {
-                if (!_security!.TryUnseal(request.AuthInfo!.Value.Span, out byte[] credentials)
-                    || !TsCredentials.TryDecodePassword(credentials, out string? domain, out string? user, out string? password, out _))
                 {
-                    problem = "authInfo does not unseal to TSCredentials";
+                    if (!_security!.TryUnseal(request.AuthInfo!.Value.Span, out byte[] credentials)
+                        || !TsCredentials.TryDecodePassword(credentials, out string? domain, out string? user, out string? password, out _))
+                    {
+                        problem = "authInfo does not unseal to TSCredentials";
+                        return null;
+                    }
+
+                    Credentials = (domain, user, password);
                     return null;
                 }
-
-                Credentials = (domain, user, password);
-                return null;
-            }
         }
     }
 
