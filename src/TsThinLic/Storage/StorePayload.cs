@@ -227,6 +227,14 @@ internal static class StorePayload
             return false;
         }
 
+        // Strict: a lossy decode would turn bad bytes into U+FFFD and the CAL's key into one the store never wrote
+        // (found by fuzzing: such a payload re-encoded to different bytes).
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            reason = $"payload: {field} at offset {offset - length} is not valid UTF-8";
+            return false;
+        }
+
         value = Encoding.UTF8.GetString(bytes);
         return true;
     }
