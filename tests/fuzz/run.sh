@@ -112,7 +112,12 @@ run_target() {
     return 0
 }
 
-build || exit 1
+# FUZZ_SKIP_BUILD=1 reuses an instrumented build already in FUZZ_OUT (long offline runs, one target after another).
+if [ "${FUZZ_SKIP_BUILD:-0}" = 1 ] && [ -x "$out/bin/TsThinLic.Fuzzing.Runner" ] && [ -x "$out/libfuzzer-dotnet" ]; then
+    :
+else
+    build || exit 1
+fi
 if [ "$what" = list ]; then
     "$out/bin/TsThinLic.Fuzzing.Runner" --list
     exit 0

@@ -97,6 +97,14 @@ internal static class StorePayload
             return false;
         }
 
+        if ((flags & (FlagHardwareId | FlagFingerprint)) == FlagFingerprint)
+        {
+            // A fingerprint belongs to a HWID (StoreContent drops it without one): a payload that has one alone is not
+            // one this store wrote, and would not read back the same (found by fuzzing).
+            reason = $"payload: flags 0x{flags:x2} at offset 0 has a device fingerprint without a HWID";
+            return false;
+        }
+
         if (count > LicenseStoreLimits.MaxLicenses)
         {
             reason = $"payload: license count {count} at offset 1 is over the limit of {LicenseStoreLimits.MaxLicenses}";
