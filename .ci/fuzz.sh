@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# CI: the fuzzing smoke (issue 11 part 5). Builds libfuzzer-dotnet and the instrumented targets, runs every fuzz
+# target from its seeds for FUZZ_SECONDS (default 10) each, and fails on a crash (the input is then in
+# tests/TsThinLic.Tests/FuzzRegressions/TARGET/ and artifacts/fuzz-ci/TARGET.log says why). The whole step is held
+# to 5 minutes, the build included.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+FUZZ_OUT=$PWD/artifacts/fuzz-ci timeout 300 bash tests/fuzz/run.sh all "${FUZZ_SECONDS:-10}"
+status=$?
+[ "$status" -eq 124 ] && echo "FAIL: the fuzz step went over 5 minutes"
+echo "fuzz step: $(($(date +%s) - start)) s"
+exit "$status"
