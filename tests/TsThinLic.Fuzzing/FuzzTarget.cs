@@ -71,6 +71,13 @@ public abstract class FuzzTarget
     private static string Abbreviated(ReadOnlySpan<byte> bytes)
         => bytes.Length <= 256 ? Convert.ToHexStringLower(bytes) : $"{Convert.ToHexStringLower(bytes[..256])}… ({bytes.Length} bytes)";
 
+    /// <summary>A decode failure must name its field, at an offset inside the input.</summary>
+    protected void CheckDecodeError(TsThinLic.Pdu.DecodeError error, int inputLength)
+    {
+        Check(!string.IsNullOrEmpty(error.Field), $"a failure that names no field: {error}");
+        Check(error.Offset >= 0 && error.Offset <= inputLength, $"a failure at offset {error.Offset}, outside the {inputLength}-byte input: {error}");
+    }
+
     /// <summary>Throws a <see cref="FuzzInvariant.Contract"/> failure unless <paramref name="condition"/> holds.</summary>
     protected void Check(bool condition, string message)
     {

@@ -146,14 +146,13 @@ public sealed class SeedSources
             return false;
         }
 
-        try
-        {
-            bytes = Convert.FromHexString(text);
-            return true;
-        }
-        catch (FormatException)
+        byte[] decoded = new byte[text.Length / 2];
+        if (Convert.FromHexString(text, decoded, out _, out _) != System.Buffers.OperationStatus.Done)
         {
             return false;
         }
+
+        bytes = decoded;
+        return true;
     }
 }

@@ -75,8 +75,7 @@ public sealed class CalTarget : FuzzTarget
         else
         {
             Check(cal is null, "TryDecode returned false with a CAL");
-            Check(!string.IsNullOrEmpty(error.Field), $"a failure that names no part: {error}");
-            Check(error.Offset >= 0 && error.Offset <= input.Length, $"a failure at offset {error.Offset}, outside the {input.Length}-byte input: {error}");
+            CheckDecodeError(error, input.Length);
         }
 
         using var buffer = new MemoryStream();

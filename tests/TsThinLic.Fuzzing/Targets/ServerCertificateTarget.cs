@@ -74,7 +74,7 @@ public sealed class ServerCertificateTarget : FuzzTarget
         }
         else
         {
-            Check(!string.IsNullOrEmpty(error.Field) && error.Offset >= 0 && error.Offset <= input.Length, $"a failure that names no field inside the input: {error}");
+            CheckDecodeError(error, input.Length);
         }
 
         ServerCertificateVerification verification = ServerCertificateVerification.Verify(certificate);
