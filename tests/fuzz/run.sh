@@ -116,7 +116,9 @@ run_target() {
 if [ "${FUZZ_SKIP_BUILD:-0}" = 1 ] && [ -x "$out/bin/TsThinLic.Fuzzing.Runner" ] && [ -x "$out/libfuzzer-dotnet" ]; then
     :
 else
+    built=$(date +%s)
     build || exit 1
+    echo "fuzz build: $(($(date +%s) - built)) s"
 fi
 if [ "$what" = list ]; then
     "$out/bin/TsThinLic.Fuzzing.Runner" --list
@@ -125,8 +127,15 @@ fi
 
 status=0
 if [ "$what" = all ]; then
-    for target in $(targets); do
-        run_target "$target" || status=1
+    # FUZZ_DEADLINE (epoch seconds, .ci/fuzz.sh sets it) shares the time left among the targets still to run, so that
+    # every target runs (at least 3 s) and the step ends in time however long the build took.
+    list=($(targets))
+    for i in "${!list[@]}"; do
+        if [ -n "${FUZZ_DEADLINE:-}" ]; then
+            left=$(((FUZZ_DEADLINE - $(date +%s)) / (${#list[@]} - i) - 6))
+            [ "$left" -lt "$seconds" ] && seconds=$((left > 3 ? left : 3))
+        fi
+        run_target "${list[$i]}" || status=1
     done
 else
     run_target "$what" || status=1
