@@ -24,77 +24,77 @@ switch (args[0])
         return 0;
 
     case "--seeds" when args.Length == 3:
-    {
-        FuzzTarget target = FuzzTargets.Get(args[1]);
-        Directory.CreateDirectory(args[2]);
-        var written = new HashSet<string>(StringComparer.Ordinal);
-        foreach (FuzzSeed seed in target.Seeds(SeedSources.Locate(Environment.CurrentDirectory)))
         {
-            if (seed.Bytes.Length > target.MaxInputLength)
+            FuzzTarget target = FuzzTargets.Get(args[1]);
+            Directory.CreateDirectory(args[2]);
+            var written = new HashSet<string>(StringComparer.Ordinal);
+            foreach (FuzzSeed seed in target.Seeds(SeedSources.Locate(Environment.CurrentDirectory)))
             {
-                continue;
+                if (seed.Bytes.Length > target.MaxInputLength)
+                {
+                    continue;
+                }
+
+                // Named by content, so the same seed from two sources is written once.
+                string name = Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(seed.Bytes));
+                if (written.Add(name))
+                {
+                    File.WriteAllBytes(Path.Combine(args[2], name), seed.Bytes);
+                }
             }
 
-            // Named by content, so the same seed from two sources is written once.
-            string name = Convert.ToHexStringLower(System.Security.Cryptography.SHA1.HashData(seed.Bytes));
-            if (written.Add(name))
-            {
-                File.WriteAllBytes(Path.Combine(args[2], name), seed.Bytes);
-            }
+            Console.WriteLine($"{target.Name}: {written.Count} seeds in {args[2]}");
+            return written.Count > 0 ? 0 : 1;
         }
-
-        Console.WriteLine($"{target.Name}: {written.Count} seeds in {args[2]}");
-        return written.Count > 0 ? 0 : 1;
-    }
 
     case "--measure" when args.Length == 2:
-    {
-        FuzzTarget target = FuzzTargets.Get(args[1]);
-        var worst = new Dictionary<string, (long Allocated, int Length, long Budget)>();
-        FuzzTarget.AllocationObserver = (what, allocated, length, budget) =>
         {
-            if (!worst.TryGetValue(what, out var previous) || (double)allocated / Math.Max(length, 1) > (double)previous.Allocated / Math.Max(previous.Length, 1))
+            FuzzTarget target = FuzzTargets.Get(args[1]);
+            var worst = new Dictionary<string, (long Allocated, int Length, long Budget)>();
+            FuzzTarget.AllocationObserver = (what, allocated, length, budget) =>
             {
-                worst[what] = (allocated, length, budget);
-            }
-        };
-        FuzzSeed[] seeds = [.. target.Seeds(SeedSources.Locate(Environment.CurrentDirectory))];
-        foreach (FuzzSeed seed in seeds.Concat(seeds))
-        {
-            try
+                if (!worst.TryGetValue(what, out var previous) || (double)allocated / Math.Max(length, 1) > (double)previous.Allocated / Math.Max(previous.Length, 1))
+                {
+                    worst[what] = (allocated, length, budget);
+                }
+            };
+            FuzzSeed[] seeds = [.. target.Seeds(SeedSources.Locate(Environment.CurrentDirectory))];
+            foreach (FuzzSeed seed in seeds.Concat(seeds))
             {
-                target.Execute(seed.Bytes);
+                try
+                {
+                    target.Execute(seed.Bytes);
+                }
+                catch (FuzzInvariantException e)
+                {
+                    Console.WriteLine($"{seed.Name}: {e.Message}");
+                }
             }
-            catch (FuzzInvariantException e)
-            {
-                Console.WriteLine($"{seed.Name}: {e.Message}");
-            }
-        }
 
-        foreach ((string what, (long allocated, int length, long budget)) in worst)
-        {
-            Console.WriteLine($"{what}: {allocated} bytes for {length} input bytes ({(double)allocated / Math.Max(length, 1):F1}/byte), budget {budget}");
-        }
+            foreach ((string what, (long allocated, int length, long budget)) in worst)
+            {
+                Console.WriteLine($"{what}: {allocated} bytes for {length} input bytes ({(double)allocated / Math.Max(length, 1):F1}/byte), budget {budget}");
+            }
 
-        return 0;
-    }
+            return 0;
+        }
 
     case "--replay" when args.Length >= 3:
-    {
-        FuzzTarget target = FuzzTargets.Get(args[1]);
-        foreach (string file in args[2..])
         {
-            target.Execute(File.ReadAllBytes(file));
-            Console.WriteLine($"{target.Name}: {file} passes");
+            FuzzTarget target = FuzzTargets.Get(args[1]);
+            foreach (string file in args[2..])
+            {
+                target.Execute(File.ReadAllBytes(file));
+                Console.WriteLine($"{target.Name}: {file} passes");
+            }
+
+            return 0;
         }
 
-        return 0;
-    }
-
     default:
-    {
-        FuzzTarget target = FuzzTargets.Get(args[0]);
-        Fuzzer.LibFuzzer.Run(input => target.Execute(input));
-        return 0;
-    }
+        {
+            FuzzTarget target = FuzzTargets.Get(args[0]);
+            Fuzzer.LibFuzzer.Run(input => target.Execute(input));
+            return 0;
+        }
 }
