@@ -1,14 +1,8 @@
-using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Crypto;
-using Org.BouncyCastle.Crypto.Generators;
-using Org.BouncyCastle.Crypto.Operators;
-using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
-using Org.BouncyCastle.X509;
 using TsThinLic.Rdp.Tls;
 
 namespace TsThinLic.Fuzzing;
@@ -32,7 +26,7 @@ internal static class TlsSeedServer
     /// <summary>One seed per configuration whose handshake completes: the server's whole stream, then application data.</summary>
     public static IEnumerable<FuzzSeed> RecordAll()
     {
-        (AsymmetricCipherKeyPair key, byte[] certificate) = CreateIdentity();
+        (AsymmetricCipherKeyPair key, byte[] certificate) = SelfSignedRsaIdentity.Create(0x46757A7A, "tsthinlic-fuzz-seed-server", 1, new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2045, 1, 1, 0, 0, 0, DateTimeKind.Utc));
         foreach ((string name, int suite, int group) in s_configurations)
         {
             if (Record(key, certificate, suite, group) is { } stream)
@@ -83,24 +77,6 @@ internal static class TlsSeedServer
         protocol.ReadOutput(tail, 0, tail.Length);
         stream.AddRange(tail);
         return [.. stream];
-    }
-
-    private static (AsymmetricCipherKeyPair, byte[]) CreateIdentity()
-    {
-        var random = SecureRandom.GetInstance("SHA256PRNG", autoSeed: false);
-        random.SetSeed(0x46757A7A);
-        var generator = new RsaKeyPairGenerator();
-        generator.Init(new RsaKeyGenerationParameters(BigInteger.ValueOf(65537), random, 2048, 80));
-        AsymmetricCipherKeyPair key = generator.GenerateKeyPair();
-        var name = new X509Name("CN=tsthinlic-fuzz-seed-server");
-        var builder = new X509V3CertificateGenerator();
-        builder.SetSerialNumber(BigInteger.One);
-        builder.SetIssuerDN(name);
-        builder.SetSubjectDN(name);
-        builder.SetNotBefore(new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc));
-        builder.SetNotAfter(new DateTime(2045, 1, 1, 0, 0, 0, DateTimeKind.Utc));
-        builder.SetPublicKey(key.Public);
-        return (key, builder.Generate(new Asn1SignatureFactory("SHA256WithRSA", key.Private, random)).GetEncoded());
     }
 
     private sealed class SeedServer(BcTlsCrypto crypto, AsymmetricKeyParameter privateKey, byte[] certificate, int suite, int group) : DefaultTlsServer(crypto)

@@ -5,6 +5,7 @@ using TsThinLic.Replay;
 using TsThinLic.Replay.Capture;
 using TsThinLic.Storage;
 using TsThinLic.Storage.Flash;
+using TsThinLic.Storage.Registry;
 using Xunit;
 
 namespace TsThinLic.Tests.Fuzzing;
@@ -119,6 +120,21 @@ public sealed class FuzzFindingTests
 
             Assert.True(contents.IsEmpty);
             Assert.Equal("a partition image of 1024 bytes has slots too small for one snapshot with 512-byte program units", reason);
+        }
+    }
+
+    public sealed class RegFileHiveRootDeletion
+    {
+        [Theory]
+        [InlineData("[-HKEY_LOCAL_MACHINE]")]
+        [InlineData("[-HKLM\\\\]")]
+        public void IsAParseErrorOnItsLineNotAnException(string header)
+        {
+            string text = $"Windows Registry Editor Version 5.00\r\n\r\n{header}\r\n";
+
+            Assert.False(RegFile.TryRead(text, out _, out string error));
+
+            Assert.StartsWith("line 3: the hive root ", error);
         }
     }
 
