@@ -8,7 +8,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
 # Each target gets FUZZ_SECONDS, or less when the build was slow: run.sh shares what is left before the deadline.
-FUZZ_OUT=$PWD/artifacts/fuzz-ci FUZZ_DEADLINE=$((start + 280)) timeout 300 bash tests/fuzz/run.sh all "${FUZZ_SECONDS:-10}"
+# A target the deadline leaves no time for is reported as not run; only the hard stop at 5 minutes fails the step.
+FUZZ_OUT=$PWD/artifacts/fuzz-ci FUZZ_PREBUILT=1 FUZZ_DEADLINE=$((start + 270)) timeout 300 bash tests/fuzz/run.sh all "${FUZZ_SECONDS:-10}"
 status=$?
 [ "$status" -eq 124 ] && echo "FAIL: the fuzz step went over 5 minutes"
 echo "fuzz step: $(($(date +%s) - start)) s"
