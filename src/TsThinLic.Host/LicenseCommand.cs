@@ -77,9 +77,18 @@ internal static class LicenseCommand
                 }
 
                 using NlaCredentials? disposeCredentials = nla;
-                int exitCode = await ProbeCommand.LicenseAgainstServerAsync(server, opened.Store, opened.PlatformId, parseResult.GetValue(userOption)!, parseResult.GetValue(machineOption)!, parseResult.GetValue(timeoutOption), json, output, error, cancellationToken, nla, expected).ConfigureAwait(false);
-                opened.Complete();
-                return exitCode;
+                try
+                {
+                    int exitCode = await ProbeCommand.LicenseAgainstServerAsync(server, opened.Store, opened.PlatformId, parseResult.GetValue(userOption)!, parseResult.GetValue(machineOption)!, parseResult.GetValue(timeoutOption), json, output, error, cancellationToken, nla, expected).ConfigureAwait(false);
+                    opened.Complete();
+                    return exitCode;
+                }
+                catch (LicenseStoreException exception)
+                {
+                    // The probe reads the store before it connects: an unreadable store ends here, before any PDU.
+                    await error.WriteLineAsync($"the store {opened.Location} cannot be used: {exception.Message}").ConfigureAwait(false);
+                    return HostApp.ExitCannotRun;
+                }
             }
 
             var options = new PipeLicensingDriverOptions
@@ -93,10 +102,13 @@ internal static class LicenseCommand
             };
 
             ILogger logger = HostLogging.CreateLogger(parseResult, error, "TsThinLic.License");
-            StoreVerification? verification = (opened.Store as IVerifiableLicenseStore)?.Verify();
+            StoreVerification? verification;
             LicensingExchangeResult result;
             try
             {
+                // Verify reads the store too: a store it cannot read (a registry key whose ACL denies this account)
+                // is the same clean exit 2 as one the exchange cannot read, not an unhandled exception.
+                verification = (opened.Store as IVerifiableLicenseStore)?.Verify();
                 result = await RunAgainstEmulatorAsync(opened.Store, options, logger, cancellationToken).ConfigureAwait(false);
                 opened.Complete();
             }
