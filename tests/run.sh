@@ -19,6 +19,21 @@ if [ -z "${TSTHINLIC_XRDP_PORTS:-}" ] && [ "${TSTHINLIC_INTEGRATION:-on}" != off
         echo "tests/run.sh: the xrdp servers did not start; the probe's integration tests will fail and say why" >&2
     fi
 fi
+# --- NLA server (issue 12) -------------------------------------------------------------------------------------------
+# The NLA integration tests talk to freerdp-shadow-cli with /sec:nla (.ci/nla.sh: Xvfb, a SAM file, the server). Unless
+# the caller started it (.ci/run does, and exports TSTHINLIC_NLA_SERVER) or integration tests are off, start it here and
+# stop it at the end, after whatever the EXIT trap already does.
+if [ -z "${TSTHINLIC_NLA_SERVER:-}" ] && [ "${TSTHINLIC_INTEGRATION:-on}" != off ]; then
+    nla_state=$(mktemp -d /tmp/tsthinlic-nla.XXXXXX)
+    nla_previous_trap=$(trap -p EXIT | sed -e "s/^trap -- '//" -e "s/' EXIT\$//")
+    trap "bash .ci/nla.sh stop '$nla_state' >/dev/null 2>&1; rm -rf '$nla_state'; $nla_previous_trap" EXIT
+    if bash .ci/nla.sh start "$nla_state"; then
+        export TSTHINLIC_NLA_SERVER="$nla_state/nla-server.env"
+    else
+        echo "tests/run.sh: the NLA server did not start; the NLA integration tests will fail and say why" >&2
+    fi
+fi
+# --- end NLA server ---------------------------------------------------------------------------------------------------
 dotnet test TsThinLic.sln -c Release --nologo \
     --logger "trx;LogFileName=tests.trx" --logger "console;verbosity=minimal" \
     --results-directory "$results" "$@"

@@ -79,7 +79,8 @@ public sealed class TcpStreamReassembler
 
         // A capture may start mid-connection: the first data segment seen sets the origin.
         _nextSequence ??= sequence;
-        // Serial-number distance (RFC 1982) in a long: 2^31 away is int.MinValue, whose negation does not fit an int.
+        // Serial-number distance (RFC 1982) in a long: 2^31 away is int.MinValue, whose negation does not fit an int
+        // (found twice, by hostile captures and by fuzzing: payload[int.MinValue..] threw).
         long ahead = unchecked((int)(sequence - _nextSequence.Value));
         if (ahead is > MaxStreamLength or < -MaxStreamLength)
         {

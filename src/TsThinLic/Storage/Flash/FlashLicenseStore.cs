@@ -309,6 +309,14 @@ public sealed class FlashLicenseStore : IVerifiableLicenseStore, ITransferableLi
             return false;
         }
 
+        // The constructor's own limit: each slot must hold at least an empty snapshot (found by fuzzing: a 1 KiB image
+        // with 512-byte program units threw instead of being refused).
+        if (StoreEnvelope.TotalLength(StorePayload.FixedLength, geometry.ProgramUnit) > image.Length / 2)
+        {
+            reason = $"a partition image of {image.Length} bytes has slots too small for one snapshot with {geometry.ProgramUnit}-byte program units";
+            return false;
+        }
+
         var store = new FlashLicenseStore(FlashImageSnapshot.FromImage(geometry, image), 0, image.Length);
         StoreVerification verification = store.Verify();
         if (!verification.Findings.Any(f => f.Kind == StoreFindingKind.Valid))
