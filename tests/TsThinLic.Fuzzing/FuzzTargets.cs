@@ -19,6 +19,7 @@ public static class FuzzTargets
         new CaptureTarget(),
         new RdpConnectionTarget(),
         new TlsClientTarget(),
+        new NlaTarget(),
     ];
 
     /// <summary>The target called <paramref name="name"/>.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using TsThinLic.Licensing;
 using TsThinLic.Pdu;
 using TsThinLic.Rdp;
@@ -27,6 +28,7 @@ public sealed class RdpConnectionTarget : FuzzTarget
     private const int MaxSteps = 64;
     private const int MaxRandomBlocks = 4;
     private const int FixedAllowance = 512 * 1024;
+    private const ushort IoChannelId = 1003;
 
     private static readonly ClientIdentity s_identity = new(new ClientHardwareId(0x04010000, 0x0A0B0C0D, 0x01020304, 0x05060708, 0x090A0B0C), "probe", "ci-thinclient");
 
@@ -53,8 +55,22 @@ public sealed class RdpConnectionTarget : FuzzTarget
             }
 
             yield return new FuzzSeed(recording.Mode, [.. input]);
+            if (recording.Tls)
+            {
+                // What a server says after licensing ([MS-RDPBCGR] 1.3.1.1): refuses with a Set Error Info PDU
+                // (ERRINFO_LICENSE_NO_LICENSE) or goes on to the Demand Active PDU; clear under TLS.
+                yield return new FuzzSeed($"{recording.Mode}-set-error-info", [.. input, .. Verdict(SetErrorInfoPdu.Encode(0x000103EA, 0x102))]);
+                byte[] demandActive = new byte[ShareControlHeader.Length + 8];
+                ShareControlHeader.Write(demandActive, (ushort)demandActive.Length, ShareControlHeader.TypeDemandActive, McsDomainPdu.UserIdBase + 1);
+                BinaryPrimitives.WriteUInt32LittleEndian(demandActive.AsSpan(ShareControlHeader.Length), 0x000103EA);
+                yield return new FuzzSeed($"{recording.Mode}-demand-active", [.. input, .. Verdict(demandActive)]);
+            }
         }
     }
+
+    /// <summary>A Share Control PDU on the I/O channel, as the server sends it after licensing.</summary>
+    private static byte[] Verdict(byte[] shareControlPdu)
+        => X224Data.Wrap(McsDomainPdu.EncodeSendData(McsDomainPduType.SendDataIndication, McsDomainPdu.UserIdBase + 1, IoChannelId, shareControlPdu));
 
     protected override void Run(ReadOnlySpan<byte> input)
     {
@@ -128,7 +144,16 @@ public sealed class RdpConnectionTarget : FuzzTarget
             return;
         }
 
-        McsDomainPdu.TryDecode(mcs.ToArray(), 0, out _, out _);
+        if (McsDomainPdu.TryDecode(mcs.ToArray(), 0, out McsDomainPdu? domainPdu, out _)
+            && domainPdu.Type == McsDomainPduType.SendDataIndication
+            && ShareControlHeader.TryDecode(domainPdu.Data.Span, 0, out ShareControlHeader header, out _))
+        {
+            // The server's verdict after licensing: a Share Data PDU that may be Set Error Info ([MS-RDPBCGR] 2.2.5.1).
+            if (header.Type == ShareControlHeader.TypeData && header.TotalLength != ShareControlHeader.FlowPduMarker && domainPdu.Data.Length >= ShareControlHeader.Length)
+            {
+                SetErrorInfoPdu.TryReadDataPdu(domainPdu.Data.Span[ShareControlHeader.Length..], ShareControlHeader.Length, out _, out _, out _);
+            }
+        }
         if (McsConnectResponse.TryDecode(mcs, 0, out McsConnectResponse? response, out _))
         {
             byte[] encoded = response.ToArray();
