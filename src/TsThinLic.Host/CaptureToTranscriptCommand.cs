@@ -1,5 +1,6 @@
 using System.CommandLine;
 using TsThinLic.Replay;
+using TsThinLic.Storage.Files;
 
 namespace TsThinLic.Host;
 
@@ -59,11 +60,11 @@ internal static class CaptureToTranscriptCommand
 
             try
             {
-                File.WriteAllText(destination, text);
+                DurableFile.Write(destination, System.Text.Encoding.UTF8.GetBytes(text));
             }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            catch (IOException exception)
             {
-                error.WriteLine($"capture-to-transcript: cannot write '{destination}': {exception.Message}");
+                error.WriteLine($"capture-to-transcript: {OsErrorText.Explain(exception)}");
                 return HostApp.ExitCannotRun;
             }
 

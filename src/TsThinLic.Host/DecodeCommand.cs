@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using TsThinLic.Pdu;
 using TsThinLic.Replay;
+using TsThinLic.Storage.Files;
 
 namespace TsThinLic.Host;
 
@@ -95,32 +96,22 @@ internal static class DecodeCommand
             return bytes is not null;
         }
 
+        byte[] raw;
         try
         {
-            var info = new FileInfo(file!);
-            if (!info.Exists)
-            {
-                problem = $"no file '{file}'";
-                return false;
-            }
-
-            if (info.Length > MaxInputFileLength)
-            {
-                problem = $"'{file}' is {info.Length} bytes; a licensing PDU is at most {LicensingPduDecoder.MaxPduLength}";
-                return false;
-            }
-
-            byte[] raw = File.ReadAllBytes(file!);
-            // A file of hex text (as copied from Wireshark or a log) is read as hex; anything else as raw bytes.
-            bytes = HexText.TryParse(Encoding.ASCII.GetString(raw), out byte[]? fromHex) && fromHex.Length > 0 ? fromHex : raw;
-            problem = null;
-            return true;
+            // Only a regular file, at most the limit counted as read: a FIFO, /dev/zero or a link to it ends here at once.
+            raw = RegularFile.ReadAll(Path.GetFullPath(file!), MaxInputFileLength);
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (FileFaultException fault)
         {
-            problem = $"cannot read '{file}': {exception.Message}";
+            problem = fault.IsNotFound ? $"no file '{file}'" : fault.Message;
             return false;
         }
+
+        // A file of hex text (as copied from Wireshark or a log) is read as hex; anything else as raw bytes.
+        bytes = HexText.TryParse(Encoding.ASCII.GetString(raw), out byte[]? fromHex) && fromHex.Length > 0 ? fromHex : raw;
+        problem = null;
+        return true;
     }
 
 }

@@ -80,6 +80,7 @@ internal static class DoctorCommand
     {
         DoctorFixCommand.Wipe => "tsthinlic wipe",
         DoctorFixCommand.WipeCalsOnly => "tsthinlic wipe --cals-only",
+        DoctorFixCommand.ShowQuarantined => "tsthinlic show --image",
         _ => throw new ArgumentOutOfRangeException(nameof(command), command, null),
     };
 
@@ -109,10 +110,12 @@ internal static class DoctorCommand
         {
             if (opened.Store is RegistryLicenseStore registry)
             {
+                access = StoreAccessCheck.EvaluateRegistry(registry.CheckEnvironment());
+            }
+            else if (opened.Kind == "reg")
+            {
                 // A .reg export carries no ACL and no write-filter state: those are judged on the device only.
-                access = opened.Kind == "registry"
-                    ? StoreAccessCheck.EvaluateRegistry(registry.CheckEnvironment())
-                    : WithFact(access, "a .reg export carries neither the key's ACL nor the write filter's PersistTSCAL: run doctor on the device (--store registry) for those");
+                access = WithFact(access, "a .reg export carries neither the key's ACL nor the write filter's PersistTSCAL: run doctor on the device (--store registry) for those");
             }
 
             verification = opened.Store is IVerifiableLicenseStore verifiable
@@ -121,7 +124,7 @@ internal static class DoctorCommand
         }
         catch (Exception exception) when (exception is LicenseStoreException or IOException or UnauthorizedAccessException or System.Security.SecurityException)
         {
-            return [CannotRead(access, exception.Message), .. LicenseDoctor.SkipStoreContent(Unreadable)];
+            return [CannotRead(access, TsThinLic.Storage.Files.OsErrorText.Explain(exception)), .. LicenseDoctor.SkipStoreContent(Unreadable)];
         }
 
         return [access, .. LicenseDoctor.CheckStoreContent(verification, now)];

@@ -37,7 +37,8 @@ internal static class ExportCommand
                 return HostApp.ExitCannotRun;
             }
 
-            if (!store.TryOpen(parseResult, out StoreSelection? selection, out string message))
+            // Exporting only reads the store: it is opened read-only and never created, extended or written.
+            if (!store.TryOpen(parseResult, readOnly: true, out StoreSelection? selection, out string message, logger))
             {
                 await error.WriteLineAsync(message).ConfigureAwait(false);
                 return HostApp.ExitCannotRun;
@@ -53,7 +54,7 @@ internal static class ExportCommand
             }
             catch (Exception exception) when (exception is LicenseStoreException or IOException or UnauthorizedAccessException)
             {
-                await error.WriteLineAsync($"could not export {opened.Location} to {path}: {exception.Message}").ConfigureAwait(false);
+                await error.WriteLineAsync($"could not export {opened.Location} to {path}: {OsErrorText.Explain(exception)}").ConfigureAwait(false);
                 return HostApp.ExitCannotRun;
             }
 

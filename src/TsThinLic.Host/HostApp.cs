@@ -1,13 +1,18 @@
 using System.CommandLine;
+using System.Security;
 using System.Text;
 using System.Text.Json;
 using TsThinLic.Diagnostics;
+using TsThinLic.Storage;
+using TsThinLic.Storage.Files;
 
 namespace TsThinLic.Host;
 
 /// <summary>
 /// The <c>tsthinlic</c> command line: a thin front end over the library. Output goes to the writers it is given, so
-/// tests run the real commands in-process.
+/// tests run the real commands in-process; both are wrapped in <see cref="TerminalTextWriter"/>, so no text from
+/// outside reaches a terminal raw. Every command's top level turns an I/O, permission or out-of-space failure (of a
+/// store, an input, an output file, standard output itself) into exit 2 with the path and the system's words.
 /// </summary>
 internal static class HostApp
 {
@@ -32,6 +37,33 @@ internal static class HostApp
         => RunAsync(args, TextReader.Null, output, error, doctor, cancellationToken);
 
     internal static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error, DoctorEnvironment doctor, CancellationToken cancellationToken)
+    {
+        output = output as TerminalTextWriter ?? new TerminalTextWriter(output, "standard output");
+        error = error as TerminalTextWriter ?? new TerminalTextWriter(error, "standard error");
+        try
+        {
+            int exitCode = await InvokeAsync(args, input, output, error, doctor, cancellationToken).ConfigureAwait(false);
+            output.Flush();
+            return exitCode;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or LicenseStoreException or SecurityException)
+        {
+            // The environment refused something (a store, an input, an output file, stdout on a full disk): nothing more
+            // can be done, and nothing half-done is left (stores and outputs commit whole or not at all).
+            try
+            {
+                error.WriteLine($"tsthinlic: {OsErrorText.Explain(exception)}");
+            }
+            catch (IOException)
+            {
+                // Standard error refused too: the exit code is all that is left.
+            }
+
+            return ExitCannotRun;
+        }
+    }
+
+    private static async Task<int> InvokeAsync(string[] args, TextReader input, TextWriter output, TextWriter error, DoctorEnvironment doctor, CancellationToken cancellationToken)
     {
         var root = new RootCommand("TsThinLic: the client side of RDP licensing ([MS-RDPELE]) for thin clients.");
         root.Options.Add(HostLogging.Verbose);
@@ -60,7 +92,8 @@ internal static class HostApp
             return ExitCannotRun;
         }
 
-        var configuration = new InvocationConfiguration { Output = output, Error = error };
+        // Exceptions come back here (not System.CommandLine's handler, which prints a stack trace and exits 1).
+        var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         return await parsed.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
     }
 

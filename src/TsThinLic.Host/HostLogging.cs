@@ -57,8 +57,9 @@ internal static class HostLogging
             }
         }
 
+        // One entry, one line: a message carrying text from outside (a CAL's scope, a reason) is escaped whole.
         private string Text(LogLevel level, EventId eventId, string message, Exception? exception)
-            => $"{time.GetUtcNow():HH:mm:ss.fff} {Short(level)} [{eventId.Id}] {message}{(exception is null ? string.Empty : $" ({exception.GetType().Name}: {exception.Message})")}";
+            => TerminalText.Escape($"{time.GetUtcNow():HH:mm:ss.fff} {Short(level)} [{eventId.Id}] {message}{(exception is null ? string.Empty : $" ({exception.GetType().Name}: {TsThinLic.Storage.Files.OsErrorText.Explain(exception)})")}");
 
         private string Json<TState>(LogLevel level, EventId eventId, TState state, string message, Exception? exception)
         {
@@ -108,7 +109,7 @@ internal static class HostLogging
 
                 if (exception is not null)
                 {
-                    json.WriteString("exception", $"{exception.GetType().Name}: {exception.Message}");
+                    json.WriteString("exception", $"{exception.GetType().Name}: {TsThinLic.Storage.Files.OsErrorText.Explain(exception)}");
                 }
 
                 json.WriteEndObject();

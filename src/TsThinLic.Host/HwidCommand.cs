@@ -24,7 +24,7 @@ internal static class HwidCommand
         command.SetAction((parseResult, cancellationToken) =>
         {
             ILogger logger = HostLogging.CreateLogger(parseResult, error, "TsThinLic.Hwid");
-            if (!change.TryOpenAndRead(parseResult, error, out StoreSelection? selection, out LicenseStoreContents before))
+            if (!change.TryOpenAndRead(parseResult, error, readOnly: !parseResult.GetValue(regenerate) || change.DryRun(parseResult), logger, out StoreSelection? selection, out LicenseStoreContents before))
             {
                 return Task.FromResult(HostApp.ExitCannotRun);
             }
@@ -56,7 +56,6 @@ internal static class HwidCommand
             try
             {
                 opened.Store.ReplaceContents(new LicenseStoreContents(fresh, opened.Device, []));
-                opened.Complete();
             }
             catch (Exception exception) when (exception is LicenseStoreException or IOException or UnauthorizedAccessException)
             {

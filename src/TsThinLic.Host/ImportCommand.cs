@@ -4,6 +4,7 @@ using TsThinLic.Cal;
 using TsThinLic.Diagnostics;
 using TsThinLic.Records;
 using TsThinLic.Storage;
+using TsThinLic.Storage.Files;
 
 namespace TsThinLic.Host;
 
@@ -12,7 +13,9 @@ namespace TsThinLic.Host;
 /// FILE holds. FILE may be an export (JSON or .reg) or a wipe backup (store file, flash partition, .reg); the kind is
 /// read from the bytes. A backup of this store's own kind goes back byte for byte; anything else goes in through the
 /// store's atomic commit with every HWID, fingerprint and CAL byte kept. A HWID made on another device stays bound to
-/// it (this device will not use it) unless --adopt binds it here: moving a HWID makes two devices present one.
+/// it (this device will not use it) unless --adopt binds it here: moving a HWID makes two devices present one. A
+/// damaged image (a quarantined copy) is refused unless --salvage asks for what it still holds, which then goes in
+/// through the store's commit with a warning.
 /// </summary>
 internal static class ImportCommand
 {
@@ -22,13 +25,15 @@ internal static class ImportCommand
         var file = new Argument<string>("FILE") { Description = "A JSON export, a .reg of MSLicensing, a store file or a flash partition image." };
         var change = new StoreChangeArguments(command);
         var adopt = new Option<bool>("--adopt") { Description = "Bind the imported HWID to this device (moving it from another one)." };
+        var salvage = new Option<bool>("--salvage") { Description = "FILE is a damaged store image (a quarantined copy): import the HWID and the CALs it still holds." };
         command.Arguments.Add(file);
         command.Options.Add(adopt);
+        command.Options.Add(salvage);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             ILogger logger = HostLogging.CreateLogger(parseResult, error, "TsThinLic.Import");
             string path = Path.GetFullPath(parseResult.GetValue(file)!);
-            if (!change.TryOpenAndRead(parseResult, error, out StoreSelection? selection, out LicenseStoreContents before))
+            if (!change.TryOpenAndRead(parseResult, error, readOnly: change.DryRun(parseResult), logger, out StoreSelection? selection, out LicenseStoreContents before))
             {
                 return HostApp.ExitCannotRun;
             }
@@ -37,32 +42,37 @@ internal static class ImportCommand
             byte[] image;
             try
             {
-                var info = new FileInfo(path);
-                if (!info.Exists || info.Length > LicenseStoreImage.MaxLength)
+                // Only a regular file, at most a store image's limit counted as read (never the size a FIFO or a device reports).
+                image = RegularFile.ReadAll(path, LicenseStoreImage.MaxLength);
+            }
+            catch (FileFaultException fault)
+            {
+                await error.WriteLineAsync(fault.IsNotFound ? $"{path} does not exist" : fault.Message).ConfigureAwait(false);
+                return HostApp.ExitCannotRun;
+            }
+
+            var warnings = new List<string>();
+            if (!LicenseStoreImage.TryRead(image, opened.Geometry, out LicenseStoreImageFormat format, out LicenseStoreContents imported, out string message))
+            {
+                if (!parseResult.GetValue(salvage))
                 {
-                    await error.WriteLineAsync(info.Exists ? $"{path} is {info.Length} bytes, over the {LicenseStoreImage.MaxLength}-byte limit of a store image" : $"{path} does not exist").ConfigureAwait(false);
+                    await error.WriteLineAsync($"{path} cannot be imported: {message}; if it is a damaged store image (a quarantined copy), --salvage imports what it still holds").ConfigureAwait(false);
                     return HostApp.ExitCannotRun;
                 }
 
-                image = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-                await error.WriteLineAsync($"cannot read {path}: {exception.Message}").ConfigureAwait(false);
-                return HostApp.ExitCannotRun;
-            }
+                if (!LicenseStoreImage.TrySalvage(image, opened.Geometry, out format, out imported, out string salvaged))
+                {
+                    await error.WriteLineAsync($"{path} cannot be imported: {message}; nothing can be salvaged from it: {salvaged}").ConfigureAwait(false);
+                    return HostApp.ExitCannotRun;
+                }
 
-            if (!LicenseStoreImage.TryRead(image, opened.Geometry, out LicenseStoreImageFormat format, out LicenseStoreContents imported, out string message))
-            {
-                await error.WriteLineAsync($"{path} cannot be imported: {message}").ConfigureAwait(false);
-                return HostApp.ExitCannotRun;
+                warnings.Add($"salvaged from a damaged image ({message}): {salvaged}; nothing read this way is known to be intact");
             }
 
             bool adopting = parseResult.GetValue(adopt) && imported.HardwareId is not null;
             LicenseStoreContents target = adopting ? new LicenseStoreContents(imported.HardwareId, opened.Device, imported.Licenses) : imported;
             // The raw form of this store's own kind goes back as it was; the rest through the store's own commit.
-            bool raw = format == opened.ImageFormat && !adopting;
-            var warnings = new List<string>();
+            bool raw = format == opened.ImageFormat && !adopting && warnings.Count == 0;
             if (target.IsCloneOn(opened.Device))
             {
                 warnings.Add("the HWID was made on another device: this device will not use it (and makes its own at the next connection) unless imported with --adopt");
@@ -104,7 +114,6 @@ internal static class ImportCommand
                     opened.Store.ReplaceContents(target);
                 }
 
-                opened.Complete();
                 after = opened.Store.ReadContents();
             }
             catch (Exception exception) when (exception is LicenseStoreException or IOException or UnauthorizedAccessException)

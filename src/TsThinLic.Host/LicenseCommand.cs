@@ -47,7 +47,8 @@ internal static class LicenseCommand
         credentials.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            if (!StoreSelection.TryOpen(parseResult.GetValue(storeOption), parseResult.GetValue(profileOption), out StoreSelection? selection, out string storeError))
+            ILogger logger = HostLogging.CreateLogger(parseResult, error, "TsThinLic.License");
+            if (!StoreSelection.TryOpen(parseResult.GetValue(storeOption), parseResult.GetValue(profileOption), out StoreSelection? selection, out string storeError, logger))
             {
                 await error.WriteLineAsync(storeError).ConfigureAwait(false);
                 return HostApp.ExitCannotRun;
@@ -79,13 +80,12 @@ internal static class LicenseCommand
                 using NlaCredentials? disposeCredentials = nla;
                 try
                 {
-                    int exitCode = await ProbeCommand.LicenseAgainstServerAsync(server, opened.Store, opened.PlatformId, parseResult.GetValue(userOption)!, parseResult.GetValue(machineOption)!, parseResult.GetValue(timeoutOption), json, output, error, cancellationToken, nla, expected).ConfigureAwait(false);
-                    opened.Complete();
-                    return exitCode;
+                    return await ProbeCommand.LicenseAgainstServerAsync(server, opened, parseResult.GetValue(userOption)!, parseResult.GetValue(machineOption)!, parseResult.GetValue(timeoutOption), json, output, error, logger, cancellationToken, nla, expected).ConfigureAwait(false);
                 }
                 catch (LicenseStoreException exception)
                 {
-                    // The probe reads the store before it connects: an unreadable store ends here, before any PDU.
+                    // The probe reads the store (and commits a first use's HWID) before it connects: an unusable store
+                    // ends here, before any PDU.
                     await error.WriteLineAsync($"the store {opened.Location} cannot be used: {exception.Message}").ConfigureAwait(false);
                     return HostApp.ExitCannotRun;
                 }
@@ -101,7 +101,6 @@ internal static class LicenseCommand
                     $"{(record.Direction == LicensingPduDirection.Server ? "server → client" : "client → server")}  {Name(record.MessageType),-28} {record.Bytes.Length,5} bytes"),
             };
 
-            ILogger logger = HostLogging.CreateLogger(parseResult, error, "TsThinLic.License");
             StoreVerification? verification;
             LicensingExchangeResult result;
             try
@@ -110,11 +109,11 @@ internal static class LicenseCommand
                 // is the same clean exit 2 as one the exchange cannot read, not an unhandled exception.
                 verification = (opened.Store as IVerifiableLicenseStore)?.Verify();
                 result = await RunAgainstEmulatorAsync(opened.Store, options, logger, cancellationToken).ConfigureAwait(false);
-                opened.Complete();
             }
             catch (LicenseStoreException exception)
             {
-                // The store could not be read at all (access denied): licensing afresh would make a new HWID each time.
+                // The store could not be read or its HWID committed (access denied, I/O error, a full disk): licensing
+                // afresh would make a new HWID each time, so nothing goes ahead.
                 await error.WriteLineAsync($"the store {opened.Location} cannot be used: {exception.Message}").ConfigureAwait(false);
                 return HostApp.ExitCannotRun;
             }
@@ -217,9 +216,18 @@ internal static class LicenseCommand
         }
     }
 
-    /// <summary>Where the store is and what Verify() found on it before the exchange (corrupt records, a clone, ACL, UWF).</summary>
-    private static void DescribeStore(StoreSelection store, StoreVerification? verification, IFieldWriter writer)
+    /// <summary>
+    /// Where the store is, what Verify() found on it before the exchange (corrupt records, a clone, ACL, UWF), the
+    /// damaged images in its quarantine, and those this run kept before writing (DESIGN.md, failure semantics).
+    /// </summary>
+    internal static void DescribeStore(StoreSelection store, StoreVerification? verification, IFieldWriter writer)
     {
+        IReadOnlyList<QuarantinedImage> keptNow = store.Quarantine?.Kept ?? [];
+        if (keptNow.Count > 0)
+        {
+            writer.WriteString("warning", $"the store was damaged: {keptNow[^1].Reason}; the damaged image is kept at {keptNow[^1].Path} (tsthinlic show --image reads the old HWID and CALs out of it), and this device licensed afresh");
+        }
+
         writer.StartObject("store");
         writer.WriteString("kind", store.Kind);
         writer.WriteString("location", store.Location);
@@ -228,22 +236,7 @@ internal static class LicenseCommand
             writer.WriteString("profile", profile);
         }
 
-        if (verification is not null)
-        {
-            writer.WriteBoolean("healthy", verification.IsHealthy);
-            writer.StartArray("findings");
-            foreach (StoreFinding finding in verification.Findings)
-            {
-                writer.StartObjectElement();
-                writer.WriteString("record", finding.Record);
-                writer.WriteString("kind", finding.Kind.ToString());
-                writer.WriteString("detail", finding.Detail);
-                writer.EndObject();
-            }
-
-            writer.EndArray();
-        }
-
+        StoreMaintenance.DescribeHealth(writer, verification, keptNow);
         writer.EndObject();
     }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Logging;
 using TsThinLic.Crypto;
 using TsThinLic.Diagnostics;
 using TsThinLic.Licensing;
@@ -8,6 +9,7 @@ using TsThinLic.Rdp.Connection;
 using TsThinLic.Rdp.Nla;
 using TsThinLic.Rdp.Tls;
 using TsThinLic.Storage;
+using TsThinLic.Storage.Files;
 using TsThinLic.Transport;
 
 namespace TsThinLic.Host;
@@ -95,9 +97,10 @@ internal static class ProbeCommand
             }
 
             // Without --store or --profile the probe changes nothing on the device: an in-memory store.
+            ILogger logger = HostLogging.CreateLogger(parseResult, error, "TsThinLic.Probe");
             string? storeSpec = parseResult.GetValue(storeOption);
             string? profile = parseResult.GetValue(profileOption);
-            if (!StoreSelection.TryOpen(storeSpec ?? (profile is null ? "memory" : null), profile, out StoreSelection? selection, out string storeError))
+            if (!StoreSelection.TryOpen(storeSpec ?? (profile is null ? "memory" : null), profile, out StoreSelection? selection, out string storeError, logger))
             {
                 await error.WriteLineAsync(storeError).ConfigureAwait(false);
                 return HostApp.ExitCannotRun;
@@ -119,16 +122,24 @@ internal static class ProbeCommand
                 ExpectedCertificate = expected,
                 TokenFormat = parseResult.GetValue(tokenOption) switch { "raw" => NlaTokenFormat.RawNtlm, "spnego" => NlaTokenFormat.Spnego, _ => null },
             };
-            ProbeResult result = await RunAsync(store, options, host, port, cancellationToken).ConfigureAwait(false);
-            opened.Complete();
+            ProbeResult result = await RunAsync(store, options, host, port, logger, cancellationToken).ConfigureAwait(false);
 
             if (parseResult.GetValue(secretsOption) is { } secretsPath)
             {
-                using FileStream file = File.Create(secretsPath);
-                ProbeSecrets.Write(result, options.UserName, options.MachineName, file);
+                // Written whole or not at all (a failure is exit 2 with the path and the system's words).
+                using var secrets = new MemoryStream();
+                ProbeSecrets.Write(result, options.UserName, options.MachineName, secrets);
+                DurableFile.Write(secretsPath, secrets.ToArray());
             }
 
-            HostApp.WriteFields(output, parseResult.GetValue(jsonOption), writer => Describe(result, options, writer));
+            HostApp.WriteFields(output, parseResult.GetValue(jsonOption), writer =>
+            {
+                Describe(result, options, writer);
+                if (storeSpec is not null || profile is not null)
+                {
+                    LicenseCommand.DescribeStore(opened, null, writer);
+                }
+            });
 
             return ExitCode(result);
         });
@@ -136,7 +147,7 @@ internal static class ProbeCommand
     }
 
     /// <summary><c>tsthinlic license --server HOST[:PORT]</c>: the probe's connection, with the store to persist into.</summary>
-    internal static async Task<int> LicenseAgainstServerAsync(string server, ILicenseStore store, uint platformId, string user, string machine, double timeout, bool json, TextWriter output, TextWriter error, CancellationToken cancellationToken, NlaCredentials? credentials = null, byte[]? expectedCertificate = null)
+    internal static async Task<int> LicenseAgainstServerAsync(string server, StoreSelection store, string user, string machine, double timeout, bool json, TextWriter output, TextWriter error, ILogger logger, CancellationToken cancellationToken, NlaCredentials? credentials = null, byte[]? expectedCertificate = null)
     {
         if (!TryParseTarget(server, out string host, out int port) || !(timeout is > 0 and <= 3600))
         {
@@ -145,15 +156,21 @@ internal static class ProbeCommand
         }
 
         (string userName, string domain) = NlaCredentials.ParseAccount(user);
-        var options = new RdpProbeOptions { UserName = userName, Domain = domain, MachineName = machine, PlatformId = platformId, Timeout = TimeSpan.FromSeconds(timeout), Credentials = credentials, ExpectedCertificate = expectedCertificate };
-        ProbeResult result = await RunAsync(store, options, host, port, cancellationToken).ConfigureAwait(false);
-        HostApp.WriteFields(output, json, writer => Describe(result, options, writer));
+        var options = new RdpProbeOptions { UserName = userName, Domain = domain, MachineName = machine, PlatformId = store.PlatformId, Timeout = TimeSpan.FromSeconds(timeout), Credentials = credentials, ExpectedCertificate = expectedCertificate };
+        StoreVerification? verification = (store.Store as IVerifiableLicenseStore)?.Verify();
+        ProbeResult result = await RunAsync(store.Store, options, host, port, logger, cancellationToken).ConfigureAwait(false);
+        HostApp.WriteFields(output, json, writer =>
+        {
+            Describe(result, options, writer);
+            LicenseCommand.DescribeStore(store, verification, writer);
+        });
 
         return ExitCode(result);
     }
 
-    internal static Task<ProbeResult> RunAsync(ILicenseStore store, RdpProbeOptions options, string host, int port, CancellationToken cancellationToken)
-        => new RdpProbe(store, SystemRandomSource.Instance, TimeProvider.System, options).RunAsync(host, port, cancellationToken);
+    /// <summary>Runs the probe; <paramref name="logger"/> gets its events (600-699), so --verbose shows each phase.</summary>
+    internal static Task<ProbeResult> RunAsync(ILicenseStore store, RdpProbeOptions options, string host, int port, ILogger logger, CancellationToken cancellationToken)
+        => new RdpProbe(store, SystemRandomSource.Instance, TimeProvider.System, options, logger).RunAsync(host, port, cancellationToken);
 
     /// <summary>
     /// 0 when licensing completed and the server then accepted the client (Demand Active); 2 when the server could not be

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using TsThinLic.Replay;
+using TsThinLic.Storage.Files;
 
 namespace TsThinLic.Host;
 
@@ -51,11 +52,11 @@ internal static class ReplayCommand
                 {
                     using var stream = new MemoryStream();
                     report.WriteJUnit(stream);
-                    File.WriteAllBytes(junit, stream.ToArray());
+                    DurableFile.Write(junit, stream.ToArray());
                 }
-                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+                catch (IOException exception)
                 {
-                    error.WriteLine($"replay: cannot write '{junit}': {exception.Message}");
+                    error.WriteLine($"replay: {OsErrorText.Explain(exception)}");
                     return HostApp.ExitCannotRun;
                 }
             }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Logging;
 using TsThinLic.Storage;
 
 namespace TsThinLic.Host;
@@ -32,9 +33,13 @@ internal sealed class StoreArguments
         return StoreSelection.TryResolve(reg is not null ? "reg:" + reg : store, parseResult.GetValue(_profile), out target, out error);
     }
 
-    public bool TryOpen(ParseResult parseResult, out StoreSelection? selection, out string error)
+    /// <summary>
+    /// Opens the store the options name; <paramref name="readOnly"/> for a command that only looks (the medium is then
+    /// never created, extended or written).
+    /// </summary>
+    public bool TryOpen(ParseResult parseResult, bool readOnly, out StoreSelection? selection, out string error, ILogger? logger = null)
     {
         selection = null;
-        return TryResolve(parseResult, out StoreTarget? target, out error) && StoreSelection.TryOpen(target!, readOnly: false, out selection, out error);
+        return TryResolve(parseResult, out StoreTarget? target, out error) && StoreSelection.TryOpen(target!, readOnly, out selection, out error, logger);
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Logging;
 using TsThinLic.Diagnostics;
 using TsThinLic.Storage;
 
@@ -27,7 +28,9 @@ internal static class StoreCommand
         command.Options.Add(jsonOption);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            if (!storeArguments.TryOpen(parseResult, out StoreSelection? selection, out string message))
+            // Verifying only looks: the medium is opened read-only and never created, extended or written.
+            ILogger logger = HostLogging.CreateLogger(parseResult, error, "TsThinLic.Store");
+            if (!storeArguments.TryOpen(parseResult, readOnly: true, out StoreSelection? selection, out string message, logger))
             {
                 await error.WriteLineAsync(message).ConfigureAwait(false);
                 return HostApp.ExitCannotRun;
@@ -66,7 +69,8 @@ internal static class StoreCommand
         command.Options.Add(licensesOnly);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            if (!storeArguments.TryOpen(parseResult, out StoreSelection? selection, out string message))
+            ILogger logger = HostLogging.CreateLogger(parseResult, error, "TsThinLic.Store");
+            if (!storeArguments.TryOpen(parseResult, readOnly: false, out StoreSelection? selection, out string message, logger))
             {
                 await error.WriteLineAsync(message).ConfigureAwait(false);
                 return HostApp.ExitCannotRun;
@@ -77,7 +81,6 @@ internal static class StoreCommand
             try
             {
                 opened.Store.Wipe(onlyLicenses);
-                opened.Complete();
             }
             catch (LicenseStoreException exception)
             {
@@ -95,19 +98,8 @@ internal static class StoreCommand
     {
         writer.WriteString("store", store.Kind);
         writer.WriteString("location", store.Location);
-        writer.WriteBoolean("healthy", verification.IsHealthy);
         writer.WriteBoolean("hwid", verification.Loaded.HardwareId is not null);
         writer.WriteNumber("licenses", verification.Loaded.Licenses.Count);
-        writer.StartArray("findings");
-        foreach (StoreFinding finding in verification.Findings)
-        {
-            writer.StartObjectElement();
-            writer.WriteString("record", finding.Record);
-            writer.WriteString("kind", finding.Kind.ToString());
-            writer.WriteString("detail", finding.Detail);
-            writer.EndObject();
-        }
-
-        writer.EndArray();
+        StoreMaintenance.DescribeHealth(writer, verification, []);
     }
 }

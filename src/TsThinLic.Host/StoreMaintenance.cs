@@ -49,7 +49,7 @@ internal static class StoreMaintenance
         }
         catch (Exception exception) when (exception is LicenseStoreException or IOException or UnauthorizedAccessException)
         {
-            error = $"the store {store.Location} cannot be read for a backup: {exception.Message}";
+            error = $"the store {store.Location} cannot be read for a backup: {OsErrorText.Explain(exception)}";
             return false;
         }
 
@@ -75,7 +75,7 @@ internal static class StoreMaintenance
             }
 
             DurableFile.Write(target, image);
-            byte[] written = File.ReadAllBytes(target);
+            byte[] written = RegularFile.ReadAll(target, image.Length);
             if (!written.AsSpan().SequenceEqual(image))
             {
                 error = $"the backup {target} did not read back as written; nothing was changed";
@@ -84,7 +84,7 @@ internal static class StoreMaintenance
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or LicenseStoreException)
         {
-            error = $"the backup {target} could not be written ({exception.Message}); nothing was changed";
+            error = $"the backup {target} could not be written ({OsErrorText.Explain(exception)}); nothing was changed";
             return false;
         }
 
@@ -109,6 +109,53 @@ internal static class StoreMaintenance
         writer.WriteBoolean("restorable", backup.Restorable);
         writer.WriteString("note", backup.Note);
         writer.EndObject();
+    }
+
+    /// <summary>
+    /// The store's health as <c>show</c>, <c>license</c> and <c>store verify</c> report it: whether it is healthy,
+    /// every finding (a damaged record, a cloned image, a missing or short image), the damaged images kept in its
+    /// quarantine (newest first), and those this run kept (<paramref name="keptNow"/>).
+    /// </summary>
+    public static void DescribeHealth(IFieldWriter writer, StoreVerification? verification, IReadOnlyList<QuarantinedImage> keptNow)
+    {
+        if (verification is not null)
+        {
+            writer.WriteBoolean("healthy", verification.IsHealthy);
+            writer.StartArray("findings");
+            foreach (StoreFinding finding in verification.Findings)
+            {
+                writer.StartObjectElement();
+                writer.WriteString("record", finding.Record);
+                writer.WriteString("kind", finding.Kind.ToString());
+                writer.WriteString("detail", finding.Detail);
+                writer.EndObject();
+            }
+
+            writer.EndArray();
+            DescribeQuarantined(writer, "quarantined", verification.Quarantined);
+        }
+
+        if (keptNow.Count > 0)
+        {
+            DescribeQuarantined(writer, "quarantinedNow", keptNow);
+        }
+    }
+
+    private static void DescribeQuarantined(IFieldWriter writer, string name, IReadOnlyList<QuarantinedImage> images)
+    {
+        writer.StartArray(name);
+        foreach (QuarantinedImage image in images)
+        {
+            writer.StartObjectElement();
+            writer.WriteString("path", image.Path);
+            writer.WriteString("time", image.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            writer.WriteString("reason", image.Reason);
+            writer.WriteNumber("length", image.Length);
+            writer.WriteString("readWith", $"tsthinlic show --image {image.Path}");
+            writer.EndObject();
+        }
+
+        writer.EndArray();
     }
 
     /// <summary>What a store holds, in a field engineer's words: the HWID's hash and whose it is, and each CAL in short.</summary>
@@ -180,8 +227,11 @@ internal sealed class StoreChangeArguments
 
     public bool Json(ParseResult parseResult) => parseResult.GetValue(_json);
 
-    /// <summary>Opens the store and reads what it holds; false (the reason written to <paramref name="error"/>) when it cannot.</summary>
-    public bool TryOpenAndRead(ParseResult parseResult, TextWriter error, out StoreSelection? selection, out LicenseStoreContents contents)
+    /// <summary>
+    /// Opens the store (<paramref name="readOnly"/> for a command that only looks) and reads what it holds; false (the
+    /// reason written to <paramref name="error"/>) when it cannot.
+    /// </summary>
+    public bool TryOpenAndRead(ParseResult parseResult, TextWriter error, bool readOnly, ILogger logger, out StoreSelection? selection, out LicenseStoreContents contents)
     {
         contents = LicenseStoreContents.Empty;
         if (parseResult.GetValue(_backup) is not null && parseResult.GetValue(_noBackup))
@@ -191,7 +241,7 @@ internal sealed class StoreChangeArguments
             return false;
         }
 
-        if (!_store.TryOpen(parseResult, out selection, out string message))
+        if (!_store.TryOpen(parseResult, readOnly, out selection, out string message, logger))
         {
             error.WriteLine(message);
             return false;
@@ -236,5 +286,5 @@ internal sealed class StoreChangeArguments
 
     /// <summary>The message when the change itself failed after the backup was written.</summary>
     public static string Failed(StoreSelection store, string what, Exception exception, StoreBackup? backup)
-        => $"the store {store.Location} could not be {what}: {exception.Message}{(backup is null ? string.Empty : $"; the backup {backup.Path} is intact")}";
+        => $"the store {store.Location} could not be {what}: {OsErrorText.Explain(exception)}{(backup is null ? string.Empty : $"; the backup {backup.Path} is intact")}";
 }

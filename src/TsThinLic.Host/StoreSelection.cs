@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using TsThinLic.Storage;
 using TsThinLic.Storage.Files;
 using TsThinLic.Storage.Flash;
@@ -9,7 +10,9 @@ namespace TsThinLic.Host;
 /// <summary>
 /// Which store the host uses: from <c>--store</c> (memory, registry, reg:FILE.reg, flash:PATH, file:PATH), else from a
 /// device profile's <c>store</c> (<c>--profile hardware/….json</c>), else the default: a file store under
-/// $XDG_STATE_HOME/tsthinlic (or ~/.local/state/tsthinlic, or %LOCALAPPDATA%\tsthinlic on Windows).
+/// $XDG_STATE_HOME/tsthinlic (or ~/.local/state/tsthinlic, or %LOCALAPPDATA%\tsthinlic on Windows). A read-only
+/// opening (show, doctor, store verify, export, hwid) never creates, extends or writes the medium; a writing one gives
+/// the store its quarantine beside the medium and its lock between processes.
 /// </summary>
 internal sealed class StoreSelection : IDisposable
 {
@@ -19,7 +22,6 @@ internal sealed class StoreSelection : IDisposable
     public const long DefaultFlashSize = StoreTarget.DefaultFlashSize;
 
     private readonly List<IDisposable> _owned = [];
-    private Action? _afterRun;
     private Func<byte[]?> _readImage;
     private Action<byte[]> _restoreImage;
 
@@ -72,6 +74,12 @@ internal sealed class StoreSelection : IDisposable
 
     public string? ProfileId { get; private set; }
 
+    /// <summary>Where the store keeps damaged images before overwriting them (null for memory).</summary>
+    public IStoreQuarantine? Quarantine { get; private set; }
+
+    /// <summary>Whether the store was opened for reading only: nothing on the medium can change.</summary>
+    public bool ReadOnly { get; private set; }
+
     /// <summary>The default file store path.</summary>
     public static string DefaultFilePath()
     {
@@ -90,11 +98,11 @@ internal sealed class StoreSelection : IDisposable
         return Path.Combine(state, "tsthinlic", "licenses.store");
     }
 
-    /// <summary>Opens the store named by <paramref name="store"/> or <paramref name="profilePath"/>; false with a message when it cannot be.</summary>
-    public static bool TryOpen(string? store, string? profilePath, out StoreSelection? selection, out string error)
+    /// <summary>Opens the store named by <paramref name="store"/> or <paramref name="profilePath"/> for writing; false with a message when it cannot be.</summary>
+    public static bool TryOpen(string? store, string? profilePath, out StoreSelection? selection, out string error, ILogger? logger = null)
     {
         selection = null;
-        return TryResolve(store, profilePath, out StoreTarget? target, out error) && TryOpen(target!, readOnly: false, out selection, out error);
+        return TryResolve(store, profilePath, out StoreTarget? target, out error) && TryOpen(target!, readOnly: false, out selection, out error, logger);
     }
 
     /// <summary>
@@ -114,10 +122,11 @@ internal sealed class StoreSelection : IDisposable
     }
 
     /// <summary>
-    /// Opens a resolved store. <paramref name="readOnly"/> opens it for reading only and never creates or changes
-    /// anything (doctor): a flash image is read into memory once (a missing one reads as erased).
+    /// Opens a resolved store. <paramref name="readOnly"/> opens it for reading only and never creates, extends or
+    /// changes anything (show, doctor, store verify, export, hwid): a flash image is read into memory once (a missing
+    /// or short one is reported as such, not created or padded).
     /// </summary>
-    public static bool TryOpen(StoreTarget target, bool readOnly, out StoreSelection? selection, out string error)
+    public static bool TryOpen(StoreTarget target, bool readOnly, out StoreSelection? selection, out string error, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(target);
         selection = null;
@@ -128,15 +137,20 @@ internal sealed class StoreSelection : IDisposable
             selection = target.Kind switch
             {
                 "memory" => new StoreSelection(new MemoryLicenseStore(), "memory", "process memory", fingerprint),
-                "registry" when OperatingSystem.IsWindows() => WindowsRegistryStore(fingerprint),
-                "reg" => RegFileStore(target.Path, fingerprint),
-                "flash" when readOnly => FlashSnapshot(target, fingerprint),
-                "flash" => Flash(target.Path, target.Geometry, target.Offset, target.Size, fingerprint),
-                "file" => FileStore(target.Path, fingerprint),
+                "registry" when OperatingSystem.IsWindows() => WindowsRegistryStore(fingerprint, readOnly, logger),
+                "reg" => RegFileStore(target.Path, fingerprint, logger),
+                "flash" when readOnly => FlashSnapshot(target, fingerprint, logger),
+                "flash" => Flash(target.Path, target.Geometry, target.Offset, target.Size, fingerprint, logger),
+                "file" => FileStore(target.Path, fingerprint, logger),
                 _ => throw new ArgumentException($"the {target.Kind} store cannot be opened here"),
             };
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or FormatException or LicenseStoreException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or LicenseStoreException)
+        {
+            error = $"cannot open the store: {OsErrorText.Explain(exception)}";
+            return false;
+        }
+        catch (Exception exception) when (exception is ArgumentException or FormatException)
         {
             error = $"cannot open the store: {exception.Message}";
             return false;
@@ -144,28 +158,34 @@ internal sealed class StoreSelection : IDisposable
 
         selection.PlatformId = target.PlatformId ?? PipeLicensingDriverOptions.DefaultPlatformId;
         selection.ProfileId = target.ProfileId;
+        selection.ReadOnly = readOnly;
         return true;
     }
 
-    private static StoreSelection FileStore(string path, DeviceFingerprint fingerprint)
+    private static StoreSelection FileStore(string path, DeviceFingerprint fingerprint, ILogger? logger)
     {
-        var store = new FileLicenseStore(path, fingerprint);
+        var store = new FileLicenseStore(path, fingerprint, logger);
         return new StoreSelection(store, "file", store.Path, fingerprint)
         {
             ImageFormat = LicenseStoreImageFormat.FileStore,
             BackupDirectory = Path.Combine(Path.GetDirectoryName(store.Path)!, "backups"),
+            Quarantine = store.Quarantine,
             _readImage = store.ReadImage,
             _restoreImage = image => store.RestoreImage(image),
         };
     }
 
     [System.Runtime.Versioning.SupportedOSPlatform("windows")]
-    private static StoreSelection WindowsRegistryStore(DeviceFingerprint fingerprint)
+    private static StoreSelection WindowsRegistryStore(DeviceFingerprint fingerprint, bool readOnly, ILogger? logger)
     {
         var registry = new WindowsRegistry();
-        return new StoreSelection(new RegistryLicenseStore(registry, fingerprint), "registry", @"HKLM\" + RegistryLicenseStore.RootKey, fingerprint)
+        // MSLicensing is machine-wide: writers in every session exclude each other with one named mutex.
+        var quarantine = new StoreQuarantine(Path.Combine(Path.GetDirectoryName(DefaultFilePath())!, "MSLicensing.quarantine"));
+        var store = new RegistryLicenseStore(registry, fingerprint, logger, readOnly ? null : () => RegistryStoreLock.Acquire(StoreFileLock.DefaultTimeout), quarantine);
+        return new StoreSelection(store, "registry", @"HKLM\" + RegistryLicenseStore.RootKey, fingerprint)
         {
             ImageFormat = LicenseStoreImageFormat.Reg,
+            Quarantine = quarantine,
             // What "reg export HKLM\SOFTWARE\Microsoft\MSLicensing" writes; "reg import" takes it back as well.
             _readImage = () => registry.KeyExists(RegistryLicenseStore.RootKey) ? RegFile.Encode(RegFile.Write(RegistryTree.Copy(registry, RegistryLicenseStore.RootKey), RegistryLicenseStore.RootKey)) : null,
             _restoreImage = image => RegistryTree.Replace(registry, ReadRegImage(image), RegistryLicenseStore.RootKey),
@@ -182,16 +202,18 @@ internal sealed class StoreSelection : IDisposable
         return hive;
     }
 
-    private static StoreSelection Flash(string path, FlashGeometry geometry, long offset, long size, DeviceFingerprint fingerprint)
+    private static StoreSelection Flash(string path, FlashGeometry geometry, long offset, long size, DeviceFingerprint fingerprint, ILogger? logger)
     {
         string full = Path.GetFullPath(path);
         string? directory = Path.GetDirectoryName(full);
-        var store = FlashLicenseStore.OpenImageFile(full, geometry, offset, size, fingerprint, logger: null, out FileFlashDevice device);
+        var store = FlashLicenseStore.OpenImageFile(full, geometry, offset, size, fingerprint, logger, out FileFlashDevice device);
+        IStoreQuarantine? quarantine = store.Quarantine;
         var selection = new StoreSelection(store, "flash", $"{full} (0x{offset:x}+{size}, {geometry})", fingerprint)
         {
             ImageFormat = LicenseStoreImageFormat.FlashPartition,
             Geometry = geometry,
             BackupDirectory = Path.Combine(directory ?? ".", "backups"),
+            Quarantine = quarantine,
             _readImage = store.ReadImage,
             _restoreImage = image => store.RestoreImage(image),
         };
@@ -199,46 +221,35 @@ internal sealed class StoreSelection : IDisposable
         return selection;
     }
 
-    private static StoreSelection FlashSnapshot(StoreTarget target, DeviceFingerprint fingerprint)
+    private static StoreSelection FlashSnapshot(StoreTarget target, DeviceFingerprint fingerprint, ILogger? logger)
     {
         var device = FlashImageSnapshot.Read(target.Path, target.Geometry, target.Offset, target.Size);
-        var store = new FlashLicenseStore(device, target.Offset, target.Size, fingerprint);
+        // The quarantine is only listed here: a read-only store never writes, so it never keeps a copy.
+        var quarantine = new StoreQuarantine(target.Path + ".quarantine");
+        var store = new FlashLicenseStore(device, target.Offset, target.Size, fingerprint, logger, quarantine: quarantine);
         return new StoreSelection(store, "flash", $"{target.Path} (0x{target.Offset:x}+{target.Size}, {target.Geometry}, read only)", fingerprint)
         {
             ImageFormat = LicenseStoreImageFormat.FlashPartition,
             Geometry = target.Geometry,
+            BackupDirectory = Path.Combine(Path.GetDirectoryName(target.Path) ?? ".", "backups"),
+            Quarantine = quarantine,
             _readImage = store.ReadImage,
             _restoreImage = _ => throw new LicenseStoreException("the store was opened read only"),
         };
     }
 
-    private static StoreSelection RegFileStore(string path, DeviceFingerprint fingerprint)
+    private static StoreSelection RegFileStore(string path, DeviceFingerprint fingerprint, ILogger? logger)
     {
-        string full = Path.GetFullPath(path);
-        MemoryRegistry hive = File.Exists(full) ? RegFile.Read(RegFile.Decode(File.ReadAllBytes(full))) : new MemoryRegistry();
-        string before = RegFile.Write(hive, RegistryLicenseStore.RootKey);
-        var selection = new StoreSelection(new RegistryLicenseStore(hive, fingerprint), "reg", full, fingerprint)
+        var store = new RegFileLicenseStore(path, fingerprint, logger);
+        return new StoreSelection(store, "reg", store.Path, fingerprint)
         {
             ImageFormat = LicenseStoreImageFormat.Reg,
-            BackupDirectory = Path.Combine(Path.GetDirectoryName(full)!, "backups"),
-            _readImage = () => hive.KeyExists(RegistryLicenseStore.RootKey) ? RegFile.Encode(RegFile.Write(hive, RegistryLicenseStore.RootKey)) : null,
-            _restoreImage = image => RegistryTree.Replace(hive, ReadRegImage(image), RegistryLicenseStore.RootKey),
+            BackupDirectory = Path.Combine(Path.GetDirectoryName(store.Path)!, "backups"),
+            Quarantine = store.Quarantine,
+            _readImage = store.ReadImage,
+            _restoreImage = image => store.RestoreImage(image),
         };
-        selection._afterRun = () =>
-        {
-            // Written back only when the exchange changed it (a failed exchange leaves the file as it was).
-            string after = RegFile.Write(hive, RegistryLicenseStore.RootKey);
-            if (after != before)
-            {
-                // As the file store commits: temporary file (0600), fsync, rename, directory fsync.
-                DurableFile.Write(full, RegFile.Encode(after));
-            }
-        };
-        return selection;
     }
-
-    /// <summary>Finishes after the exchange (writes a .reg store back).</summary>
-    public void Complete() => _afterRun?.Invoke();
 
     public void Dispose() => _owned.ForEach(o => o.Dispose());
 }

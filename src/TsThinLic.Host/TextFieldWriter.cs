@@ -3,7 +3,11 @@ using TsThinLic.Diagnostics;
 
 namespace TsThinLic.Host;
 
-/// <summary>Writes fields as indented "name: value" lines for people; long hex is wrapped.</summary>
+/// <summary>
+/// Writes fields as indented "name: value" lines for people; long hex is wrapped. Every name and value goes through
+/// <see cref="TerminalText.Escape"/>: a value from outside (a CAL's scope, a server's product name, a file name) stays
+/// on its own line with its control characters shown as <c>\xNN</c>, so it can neither forge a line nor drive the terminal.
+/// </summary>
 public sealed class TextFieldWriter(TextWriter writer) : IFieldWriter
 {
     private const int HexBytesPerLine = 32;
@@ -76,39 +80,14 @@ public sealed class TextFieldWriter(TextWriter writer) : IFieldWriter
     private void Line(string name, string value)
     {
         _writer.Write(new string(' ', _depth * 2));
-        _writer.Write(name);
+        _writer.Write(TerminalText.Escape(name));
         _writer.Write(':');
         if (value.Length > 0)
         {
             _writer.Write(' ');
-            _writer.Write(Escape(value));
+            _writer.Write(TerminalText.Escape(value));
         }
 
         _writer.WriteLine();
-    }
-
-    // Values are often text from outside (server names, certificate subjects, CAL names): a control character would
-    // reach the terminal as a command, so each is written as \uXXXX.
-    private static string Escape(string value)
-    {
-        if (!value.Any(char.IsControl))
-        {
-            return value;
-        }
-
-        var escaped = new System.Text.StringBuilder(value.Length + 16);
-        foreach (char c in value)
-        {
-            if (char.IsControl(c))
-            {
-                escaped.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
-            }
-            else
-            {
-                escaped.Append(c);
-            }
-        }
-
-        return escaped.ToString();
     }
 }

@@ -23,7 +23,7 @@ internal static class WipeCommand
         command.SetAction((parseResult, cancellationToken) =>
         {
             ILogger logger = HostLogging.CreateLogger(parseResult, error, "TsThinLic.Wipe");
-            if (!change.TryOpenAndRead(parseResult, error, out StoreSelection? selection, out LicenseStoreContents before))
+            if (!change.TryOpenAndRead(parseResult, error, readOnly: change.DryRun(parseResult), logger, out StoreSelection? selection, out LicenseStoreContents before))
             {
                 return Task.FromResult(HostApp.ExitCannotRun);
             }
@@ -53,7 +53,6 @@ internal static class WipeCommand
             try
             {
                 opened.Store.Wipe(onlyCals);
-                opened.Complete();
             }
             catch (Exception exception) when (exception is LicenseStoreException or IOException or UnauthorizedAccessException)
             {

@@ -38,7 +38,7 @@ internal static unsafe class ExchangeExports
 
             *exchange = 0;
             LicensingExchangeOptions settings = Settings(CallerMemory.ReadStruct<ExchangeOptions>(options, "options"), opened);
-            // Reads the store once; a HWID made here from the random source is stored only if the exchange succeeds.
+            // Reads the store once; a first use's HWID is made from the random source and committed under the store's lock here.
             var begun = new NativeExchange(opened, new LicensingExchange(opened.Store, opened.Random, opened.Time, settings, opened.Logger));
             opened.AddReference();
             *exchange = HandleTable.Add(begun);

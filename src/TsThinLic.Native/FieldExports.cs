@@ -132,6 +132,7 @@ internal static unsafe class FieldExports
     {
         DoctorFixCommand.Wipe => "tsthinlic_wipe(store, 0)",
         DoctorFixCommand.WipeCalsOnly => "tsthinlic_wipe(store, TSTHINLIC_WIPE_CALS_ONLY)",
+        DoctorFixCommand.ShowQuarantined => "tsthinlic_show_json on a store opened (tsthinlic_store_open) on the copy",
         _ => throw new ArgumentOutOfRangeException(nameof(command), command, null),
     };
 

@@ -9,7 +9,7 @@ namespace TsThinLic.Native;
 /// What a tsthinlic_exchange handle names: the shared <see cref="LicensingExchange"/> (the driver's steps without the
 /// pipes, so the store is written exactly as the managed driver writes it), the last reply for
 /// tsthinlic_exchange_reply, and the last-error text. An exchange whose step stopped on a failing callback or a fault
-/// is over: it is reported failed and stores nothing.
+/// is over: it is reported failed and stores no CAL.
 /// </summary>
 internal sealed class NativeExchange(NativeStore store, LicensingExchange exchange)
 {

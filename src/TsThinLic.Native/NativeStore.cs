@@ -66,7 +66,9 @@ internal sealed class NativeStore
             case "memory":
                 return new NativeStore(new MemoryLicenseStore(), "memory", StoreTarget.DefaultFlashGeometry, platformId, settings, null);
             case "file":
-                return new NativeStore(new FileLicenseStore(target.Path, settings.Fingerprint, settings.Logger), $"file:{target.Path}", StoreTarget.DefaultFlashGeometry, platformId, settings, null);
+                // Damaged generations are kept beside the store, dated by the caller's clock (DESIGN.md, failure semantics).
+                var quarantine = new StoreQuarantine(FileLicenseStore.QuarantinePath(target.Path), settings.Time);
+                return new NativeStore(new FileLicenseStore(target.Path, settings.Fingerprint, settings.Logger, quarantine), $"file:{target.Path}", StoreTarget.DefaultFlashGeometry, platformId, settings, null);
             case "flash":
                 FlashLicenseStore flash = FlashLicenseStore.OpenImageFile(target.Path, target.Geometry, target.Offset, target.Size, settings.Fingerprint, settings.Logger, out FileFlashDevice device);
                 return new NativeStore(flash, $"flash:{target.Path} (0x{target.Offset:x}+{target.Size}, {target.Geometry})", target.Geometry, platformId, settings, device);

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using TsThinLic.Rdp.Connection;
+using TsThinLic.Storage.Files;
 
 namespace TsThinLic.Replay;
 
@@ -24,40 +25,36 @@ public static class ProbeSecretsFile
         secrets = null;
         problem = null;
         string path = SiblingOf(capturePath);
+        byte[]? bytes;
         try
         {
-            var info = new FileInfo(path);
-            if (!info.Exists)
-            {
-                return false;
-            }
-
-            if (info.Length > ProbeSecrets.MaxLength)
-            {
-                problem = $"{path}: {info.Length} bytes, not a secrets file";
-                return false;
-            }
-
-            if (!ProbeSecrets.TryParse(File.ReadAllBytes(path), out RecordedProbeSecrets? recorded, out problem))
-            {
-                return false;
-            }
-
-            secrets = new ReplaySecrets
-            {
-                HardwareId = recorded.HardwareId,
-                PlatformId = recorded.HardwareId.PlatformId,
-                UserName = recorded.UserName,
-                MachineName = recorded.MachineName,
-                ClientRandoms = recorded.LicensingClientRandom.Length == 32 ? [recorded.LicensingClientRandom] : [],
-                PreMasterSecrets = recorded.PreMasterSecret.Length == 48 ? [recorded.PreMasterSecret] : [],
-            };
-            return true;
+            bytes = RegularFile.ReadIfExists(path, ProbeSecrets.MaxLength);
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (FileFaultException fault)
         {
-            problem = $"{path}: {exception.Message}";
+            problem = fault.Message;
             return false;
         }
+
+        if (bytes is null)
+        {
+            return false;
+        }
+
+        if (!ProbeSecrets.TryParse(bytes, out RecordedProbeSecrets? recorded, out problem))
+        {
+            return false;
+        }
+
+        secrets = new ReplaySecrets
+        {
+            HardwareId = recorded.HardwareId,
+            PlatformId = recorded.HardwareId.PlatformId,
+            UserName = recorded.UserName,
+            MachineName = recorded.MachineName,
+            ClientRandoms = recorded.LicensingClientRandom.Length == 32 ? [recorded.LicensingClientRandom] : [],
+            PreMasterSecrets = recorded.PreMasterSecret.Length == 48 ? [recorded.PreMasterSecret] : [],
+        };
+        return true;
     }
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using TsThinLic.Replay.Capture;
+using TsThinLic.Storage.Files;
 
 namespace TsThinLic.Replay;
 
@@ -9,8 +10,8 @@ namespace TsThinLic.Replay;
 /// </summary>
 public static class ReplayInputLoader
 {
-    /// <summary>The largest input file read.</summary>
-    public const long MaxFileLength = 256L * 1024 * 1024;
+    /// <summary>The largest input file read (counted as it is read: a device or a FIFO reports no size).</summary>
+    public const int MaxFileLength = 256 * 1024 * 1024;
 
     private static readonly string[] s_extensions = [".pcap", ".pcapng", ".cap", ".transcript"];
 
@@ -44,22 +45,12 @@ public static class ReplayInputLoader
         byte[] bytes;
         try
         {
-            var info = new FileInfo(path);
-            if (!info.Exists)
-            {
-                return new ReplayInput(path, "unknown", [], [], $"no file '{path}'");
-            }
-
-            if (info.Length > MaxFileLength)
-            {
-                return new ReplayInput(path, "unknown", [], [], $"'{path}' is {info.Length} bytes, at most {MaxFileLength} are read");
-            }
-
-            bytes = File.ReadAllBytes(path);
+            // Only a regular file, and never more than the limit: a FIFO, /dev/zero or a link to it ends here at once.
+            bytes = RegularFile.ReadAll(path, MaxFileLength);
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        catch (FileFaultException fault)
         {
-            return new ReplayInput(path, "unknown", [], [], $"cannot read '{path}': {exception.Message}");
+            return new ReplayInput(path, "unknown", [], [], fault.IsNotFound ? $"no file '{path}'" : fault.Message);
         }
 
         ReplayInput input = Load(path, bytes);

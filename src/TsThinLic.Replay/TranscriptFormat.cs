@@ -321,9 +321,8 @@ public static class TranscriptFormat
             switch (keyword)
             {
                 case "user" or "machine" when value.Contains('\0', StringComparison.Ordinal):
-                    // [MS-RDPELE 2.2.2.2]: the names go on the wire NUL-terminated, so a NUL cannot be in one (found by
-                    // fuzzing: the replayed client threw on it).
-                    error = $"line {number}: {keyword} contains NUL (U+0000), which a licensing name cannot hold";
+                    // [MS-RDPELE 2.2.2.2]: ClientUserName and ClientMachineName are NUL-terminated on the wire.
+                    error = $"line {number}: {keyword} holds a NUL character (U+0000) at position {value.IndexOf('\0', StringComparison.Ordinal)}: a licensing name ends at its NUL, so it cannot be sent";
                     return false;
                 case "user":
                     _userName = value;

@@ -394,7 +394,8 @@ static void test_state_rules(void)
     if (outcome.result != TSTHINLIC_RESULT_FAILED || outcome.failure != TSTHINLIC_FAILURE_TIMEOUT
         || tsthinlic_exchange_abandon(exchange, TSTHINLIC_FAILURE_TIMEOUT) != TSTHINLIC_E_STATE
         || tsthinlic_exchange_step(exchange, request, request_length, reply, sizeof reply, &length, &step) != TSTHINLIC_E_STATE
-        || !same_text(before, store_export(store)) || hwid_length(store, reply) != 0) {
+        || !same_text(before, store_export(store)) || hwid_length(store, reply) != TSTHINLIC_HWID_SIZE) {
+        /* begin committed the first use's HWID (DESIGN.md, Stores); the abandoned exchange adds nothing to it. */
         fail("state rules", "after abandon: result %d failure %d, or a second abandon/step was taken, or the store changed", outcome.result, outcome.failure);
         return;
     }
@@ -404,7 +405,7 @@ static void test_state_rules(void)
     }
     tsthinlic_exchange_close(exchange);
     tsthinlic_store_close(store);
-    pass("state rules: a small reply buffer keeps the reply; abandon ends it and stores nothing; a step after the end is refused");
+    pass("state rules: a small reply buffer keeps the reply; abandon ends it and stores no CAL; a step after the end is refused");
 }
 
 /* ------------------------------------------------------------------------------------------------------------ */
@@ -457,29 +458,34 @@ static void test_failing_random(void)
         fail("failing random", "the last error does not say what failed: '%s'", error);
         return;
     }
-    /* The HWID is made, then the client random fails in the middle of the first step. */
+    /* The HWID is made (and committed by begin), then the client random fails in the middle of the first step. */
     budget = 1;
-    if (tsthinlic_exchange_begin(store, NULL, &exchange) != TSTHINLIC_OK) {
-        fail("failing random", "begin with a HWID's worth of random bytes failed");
+    if (tsthinlic_exchange_begin(store, NULL, &exchange) != TSTHINLIC_OK || hwid_length(store, hwid) != TSTHINLIC_HWID_SIZE) {
+        fail("failing random", "begin with a HWID's worth of random bytes failed, or did not commit the HWID");
         return;
     }
-    status = tsthinlic_exchange_step(exchange, request, request_length, reply, sizeof reply, &reply_length, &step);
-    outcome = outcome_of(exchange);
-    if (status != TSTHINLIC_E_CALLBACK || reply_length != 0 || outcome.result != TSTHINLIC_RESULT_FAILED
-        || outcome.failure != TSTHINLIC_FAILURE_CALLBACK_FAILED || hwid_length(store, hwid) != 0
-        || tsthinlic_exchange_step(exchange, request, request_length, reply, sizeof reply, &reply_length, &step) != TSTHINLIC_E_STATE) {
-        fail("failing random", "a step whose random callback fails: status %d, result %d, failure %d", status, outcome.result, outcome.failure);
-        return;
-    }
-    tsthinlic_exchange_close(exchange);
-    /* hwid_regenerate without random bytes changes nothing. */
-    budget = 0;
-    if (tsthinlic_hwid_regenerate(store) != TSTHINLIC_E_CALLBACK || hwid_length(store, hwid) != 0) {
-        fail("failing random", "regenerate without random bytes was not TSTHINLIC_E_CALLBACK, or it changed the store");
-        return;
+    {
+        uint8_t committed[TSTHINLIC_HWID_SIZE];
+        memcpy(committed, hwid, sizeof committed);
+        status = tsthinlic_exchange_step(exchange, request, request_length, reply, sizeof reply, &reply_length, &step);
+        outcome = outcome_of(exchange);
+        if (status != TSTHINLIC_E_CALLBACK || reply_length != 0 || outcome.result != TSTHINLIC_RESULT_FAILED
+            || outcome.failure != TSTHINLIC_FAILURE_CALLBACK_FAILED || hwid_length(store, hwid) != TSTHINLIC_HWID_SIZE
+            || memcmp(hwid, committed, sizeof committed) != 0
+            || tsthinlic_exchange_step(exchange, request, request_length, reply, sizeof reply, &reply_length, &step) != TSTHINLIC_E_STATE) {
+            fail("failing random", "a step whose random callback fails: status %d, result %d, failure %d", status, outcome.result, outcome.failure);
+            return;
+        }
+        tsthinlic_exchange_close(exchange);
+        /* hwid_regenerate without random bytes changes nothing. */
+        budget = 0;
+        if (tsthinlic_hwid_regenerate(store) != TSTHINLIC_E_CALLBACK || hwid_length(store, hwid) != TSTHINLIC_HWID_SIZE || memcmp(hwid, committed, sizeof committed) != 0) {
+            fail("failing random", "regenerate without random bytes was not TSTHINLIC_E_CALLBACK, or it changed the store");
+            return;
+        }
     }
     tsthinlic_store_close(store);
-    pass("failing random callback: TSTHINLIC_E_CALLBACK at begin, mid-step and regenerate; nothing stored");
+    pass("failing random callback: TSTHINLIC_E_CALLBACK at begin (nothing stored), mid-step and regenerate (the committed HWID unchanged, no CAL)");
 }
 
 static void test_failing_clock(void)
@@ -500,9 +506,10 @@ static void test_failing_clock(void)
         fail("failing clock", "show without a clock was not TSTHINLIC_E_CALLBACK");
         return;
     }
-    before = store_export(store);
     exchange = begin(store);
-    /* The clock dates the CAL when it is stored: the last step fails, and nothing is stored. */
+    before = store_export(store);
+    /* The clock dates the CAL when it is stored: the last step fails, and nothing more is stored (begin committed the
+       first use's HWID). */
     status = feed(exchange, new_license, &step);
     if (status != TSTHINLIC_E_CALLBACK || outcome_of(exchange).failure != TSTHINLIC_FAILURE_CALLBACK_FAILED || !same_text(before, store_export(store))) {
         fail("failing clock", "an exchange completing without a clock: status %d", status);
@@ -623,7 +630,22 @@ static void test_failing_flash(void)
                 flash.failing = "none";
                 free(before);
             } else {
+                /* A first use: begin commits the HWID, the first write, which fails; nothing is changed. */
+                int unchanged;
+                status = tsthinlic_exchange_begin(store, NULL, &exchange);
+                last_store_error(store, error, sizeof error);
+                flash.failing = "none";
+                unchanged = same_text(before, store_export(store));
+                if (status != TSTHINLIC_E_STORE || exchange != NULL || strstr(error, "callback returned -5") == NULL || !unchanged) {
+                    fail(name, "a first use whose store fails: status %d, '%s'", status, error);
+                    continue;
+                }
+                /* Then the HWID is committed, and the CAL's write fails: the step fails, the store keeps the HWID alone. */
+                random_state.hwid_used = 0;
                 exchange = begin(store);
+                before = store_export(store);
+                flash.failing = kinds[k];
+                flash.after = 0;
                 status = feed(exchange, new_license, &step);
                 outcome = outcome_of(exchange);
                 flash.failing = "none";

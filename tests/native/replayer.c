@@ -152,6 +152,13 @@ int replay_exchange(tsthinlic_store *store, secrets *random_state, const tr_exch
         tsthinlic_store_last_error(store, text, sizeof text, &length);
         snprintf(why, why_capacity, "tsthinlic_exchange_begin: %d: %s", status, text);
         free(reply);
+        if (outcome_out != NULL) {
+            /* begin commits a first use's HWID: a store that refuses it fails the exchange before it starts. */
+            memset(outcome_out, 0, sizeof *outcome_out);
+            outcome_out->struct_size = sizeof *outcome_out;
+            outcome_out->result = TSTHINLIC_RESULT_FAILED;
+            outcome_out->failure = status == TSTHINLIC_E_STORE ? TSTHINLIC_FAILURE_STORE_FAILED : 0;
+        }
         return -1;
     }
 

@@ -247,11 +247,13 @@ typedef struct tsthinlic_exchange_options {
 enum tsthinlic_step {
     TSTHINLIC_STEP_SEND_AND_WAIT = 1, /* send the reply (when reply_length > 0), then feed the server's next PDU */
     TSTHINLIC_STEP_COMPLETED = 2,     /* licensed; what the server issued is stored; see tsthinlic_exchange_outcome */
-    TSTHINLIC_STEP_FAILED = 3         /* send the reply if any (the client's error alert), then stop; nothing stored */
+    TSTHINLIC_STEP_FAILED = 3         /* send the reply if any (the client's error alert), then stop; no CAL stored */
 };
 
-/* Starts an exchange: reads the store once and, when it holds no HWID, makes one from the random source (it is
-   stored with the exchange's result, only if the exchange succeeds). options may be NULL. */
+/* Starts an exchange: reads the store once and, when it holds no HWID, makes one from the random source and commits
+   it under the store's lock before returning, so that concurrent first uses of one store agree on one HWID (the first
+   committed; the others adopt it). A store that cannot commit it is TSTHINLIC_E_STORE, with nothing changed.
+   options may be NULL. */
 int tsthinlic_exchange_begin(tsthinlic_store *store, const tsthinlic_exchange_options *options,
                              tsthinlic_exchange **exchange);
 
@@ -301,7 +303,7 @@ typedef struct tsthinlic_outcome {
     uint32_t server_error_code;      /* dwErrorCode of the server's error alert ([MS-RDPBCGR] 2.2.1.12.1.3); 0: none */
     uint32_t server_state_transition;/* its dwStateTransition; 0: none */
     uint32_t alert_sent;             /* dwErrorCode of the alert the client sent (with ST_TOTAL_ABORT); 0: none */
-    int32_t hwid_created;            /* 1: the HWID was made for this exchange (and stored if it succeeded) */
+    int32_t hwid_created;            /* 1: the HWID was made for this exchange (committed by tsthinlic_exchange_begin) */
     int32_t license_stored;          /* 1: this exchange wrote a CAL */
     int32_t license_presented;       /* 1: the client presented a stored CAL (LICENSE_INFO) */
     int32_t decode_offset;           /* for TSTHINLIC_FAILURE_MALFORMED_PDU: the offset of the bad field; -1 otherwise */
@@ -314,7 +316,7 @@ int tsthinlic_exchange_outcome(tsthinlic_exchange *exchange, tsthinlic_outcome *
 int tsthinlic_exchange_reason(tsthinlic_exchange *exchange, char *buffer, size_t capacity, size_t *length);
 
 /* Ends a running exchange for a reason outside the client: failure TSTHINLIC_FAILURE_TIMEOUT (the server sent
-   nothing in time) or TSTHINLIC_FAILURE_CONNECTION_CLOSED. Nothing is stored. Logged like any failed exchange. */
+   nothing in time) or TSTHINLIC_FAILURE_CONNECTION_CLOSED. No CAL is stored. Logged like any failed exchange. */
 int tsthinlic_exchange_abandon(tsthinlic_exchange *exchange, int failure);
 
 /* The text of the last failed call on the exchange (empty after a call that succeeded). */

@@ -98,10 +98,19 @@ public static class ProbeSecrets
                 return false;
             }
 
+            string? userName = root.TryGetProperty("user", out JsonElement user) ? user.GetString() : null;
+            string? machineName = root.TryGetProperty("machine", out JsonElement machine) ? machine.GetString() : null;
+            if (userName?.Contains('\0', StringComparison.Ordinal) == true || machineName?.Contains('\0', StringComparison.Ordinal) == true)
+            {
+                // [MS-RDPELE 2.2.2.2]: a licensing name ends at its NUL; one with a NUL inside was never sent.
+                problem = "user or machine holds a NUL character, which a licensing name cannot carry";
+                return false;
+            }
+
             secrets = new RecordedProbeSecrets(
                 hardwareId,
-                root.TryGetProperty("user", out JsonElement user) ? user.GetString() : null,
-                root.TryGetProperty("machine", out JsonElement machine) ? machine.GetString() : null,
+                userName,
+                machineName,
                 Hex(root, "licensingClientRandom"),
                 Hex(root, "preMasterSecret"));
             problem = null;

@@ -19,7 +19,8 @@ namespace TsThinLic.Rdp.Connection;
 /// Level Authentication, so whatever observes that session sees NLA connections too). The attempt through licensing is
 /// bounded by <see cref="RdpProbeOptions.Timeout"/>, the wait for the verdict by <see cref="RdpProbeOptions.VerdictTimeout"/>
 /// (both measured with the injected <see cref="TimeProvider"/>): it never hangs. Persists through the store only after
-/// licensing completed, as <see cref="PipeLicensingDriver"/> does.
+/// licensing completed, as <see cref="PipeLicensingDriver"/> does; a first use's HWID is made and committed under the
+/// store's lock before connecting (<see cref="ILicenseStore.LoadOrCreateHardwareId"/>).
 /// </summary>
 public sealed class RdpProbe
 {
@@ -55,9 +56,9 @@ public sealed class RdpProbe
 
         var result = new ProbeResult(host, port);
         long start = _time.GetTimestamp();
-        LicenseStoreSnapshot stored = _store.Load();
-        bool hardwareIdCreated = stored.HardwareId is null;
-        ClientHardwareId hardwareId = stored.HardwareId ?? HardwareIdGenerator.Create(_options.PlatformId, _random);
+        // DESIGN.md, Stores: concurrent first uses agree on one HWID, the one committed under the store's lock.
+        LicenseStoreSnapshot stored = _store.LoadOrCreateHardwareId(() => HardwareIdGenerator.Create(_options.PlatformId, _random), out bool hardwareIdCreated);
+        ClientHardwareId hardwareId = stored.HardwareId ?? throw new InvalidOperationException("The store returned no HWID from LoadOrCreateHardwareId.");
         result.HardwareId = hardwareId;
         result.HardwareIdCreated = hardwareIdCreated;
         var identity = new ClientIdentity(hardwareId, _options.UserName, _options.MachineName);
@@ -121,7 +122,7 @@ public sealed class RdpProbe
         result.Total = _time.GetElapsedTime(start);
         if (result.Succeeded)
         {
-            Persist(result, stored, hardwareId, hardwareIdCreated, attempt.LicensingStep!);
+            Persist(result, stored, hardwareId, attempt.LicensingStep!);
         }
 
         if (result.Failure is { } failure)
@@ -139,16 +140,16 @@ public sealed class RdpProbe
     /// <summary>What mstsc asks for: TLS, CredSSP, and CredSSP with the Early User Authorization Result.</summary>
     private const NegotiationProtocols NlaProtocols = NegotiationProtocols.Ssl | NegotiationProtocols.Hybrid | NegotiationProtocols.HybridEx;
 
-    private void Persist(ProbeResult result, LicenseStoreSnapshot stored, ClientHardwareId hardwareId, bool hardwareIdCreated, LicensingStepResult step)
+    private void Persist(ProbeResult result, LicenseStoreSnapshot stored, ClientHardwareId hardwareId, LicensingStepResult step)
     {
-        if (ExchangeStoreUpdate.For(stored, hardwareId, hardwareIdCreated, step, _time.GetUtcNow(), out StoredLicense? license) is not { } update)
+        // The HWID is stored already: only a CAL can be left to keep.
+        if (ExchangeStoreUpdate.For(stored, hardwareId, hardwareIdCreated: false, step, _time.GetUtcNow(), out StoredLicense? license) is not { } update)
         {
             return;
         }
 
         try
         {
-            // One atomic update: a new HWID and the CAL issued to it are kept together or not at all.
             _store.Save(update);
             result.StoredLicense = license;
             if (license is not null)

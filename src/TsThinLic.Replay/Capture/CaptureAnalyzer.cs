@@ -160,6 +160,11 @@ public static class CaptureAnalyzer
                 notes.Add($"{side}: {stream.Retransmissions} retransmitted segment(s) dropped");
             }
 
+            if (stream.OutOfWindowSegments > 0)
+            {
+                notes.Add($"{side}: {stream.OutOfWindowSegments} segment(s) with a sequence number more than {TcpStreamReassembler.MaxStreamLength} bytes from the stream's (2^31 away, or another connection's) were dropped");
+            }
+
             if (stream.BytesDropped > 0)
             {
                 notes.Add($"{side}: {stream.BytesDropped} byte(s) could not be placed (a gap in the capture or a limit); the stream stops at the gap");

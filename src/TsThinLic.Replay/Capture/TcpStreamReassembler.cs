@@ -29,6 +29,12 @@ public sealed class TcpStreamReassembler
     /// <summary>Segments dropped because they were retransmissions of bytes already in place.</summary>
     public int Retransmissions { get; private set; }
 
+    /// <summary>
+    /// Segments dropped because their sequence number lay more than <see cref="MaxStreamLength"/> from the stream's
+    /// position, ahead or behind (a number 2^31 away is neither, by RFC 1982): no window of this stream holds them.
+    /// </summary>
+    public int OutOfWindowSegments { get; private set; }
+
     /// <summary>Whether a gap was still open at the end (bytes are missing from the capture).</summary>
     public bool HasGap => _pending.Count > 0;
 
@@ -73,9 +79,16 @@ public sealed class TcpStreamReassembler
 
         // A capture may start mid-connection: the first data segment seen sets the origin.
         _nextSequence ??= sequence;
-        // Serial-number distance (RFC 1982); as a long, so that 2^31 behind (int.MinValue, which RFC 1982 leaves
-        // undefined) is not negated back to itself (found by fuzzing: payload[int.MinValue..] threw).
+        // Serial-number distance (RFC 1982) in a long: 2^31 away is int.MinValue, whose negation does not fit an int
+        // (found twice, by hostile captures and by fuzzing: payload[int.MinValue..] threw).
         long ahead = unchecked((int)(sequence - _nextSequence.Value));
+        if (ahead is > MaxStreamLength or < -MaxStreamLength)
+        {
+            OutOfWindowSegments++;
+            BytesDropped += payload.Length;
+            return;
+        }
+
         if (ahead < 0)
         {
             if (payload.Length <= -ahead)

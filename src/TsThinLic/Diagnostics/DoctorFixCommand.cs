@@ -14,4 +14,7 @@ public enum DoctorFixCommand
 
     /// <summary>Remove every CAL and keep the HWID.</summary>
     WipeCalsOnly,
+
+    /// <summary>Show what a quarantined (damaged) store image still holds: the old HWID and CALs; the path follows the command.</summary>
+    ShowQuarantined,
 }

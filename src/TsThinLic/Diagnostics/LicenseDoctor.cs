@@ -343,6 +343,22 @@ public static class LicenseDoctor
         const string Id = DoctorCheckIds.CorruptRecords;
         IReadOnlyList<StoreFinding> findings = content.Verification.Findings;
         var corrupt = findings.Where(f => f.Kind == StoreFindingKind.Corrupt).ToList();
+        IReadOnlyList<QuarantinedImage> quarantined = content.Verification.Quarantined;
+        if (corrupt.Count == 0 && quarantined.Count > 0)
+        {
+            // DESIGN.md, failure semantics: the store licensed afresh after damage; the old HWID and CAL (a seat in the
+            // server's pool) are in the quarantined copy, which only a person can judge.
+            QuarantinedImage newest = quarantined[0];
+            return new DoctorCheck(
+                Id,
+                DoctorVerdict.Warning,
+                $"no record fails its checks now, but {quarantined.Count} damaged image(s) of this store were quarantined; the newest: {newest.Path} ({newest.Time.UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC: {newest.Reason})",
+                $"{Command} {newest.Path} shows the HWID and CALs the damaged store held; if the license server still counts that seat, import the copy with --salvage to take the old HWID back. If damage comes back, the medium is failing",
+                [],
+                false)
+            { FixCommand = DoctorFixCommand.ShowQuarantined };
+        }
+
         if (corrupt.Count == 0)
         {
             int valid = findings.Count(f => f.Kind == StoreFindingKind.Valid);
@@ -350,6 +366,11 @@ public static class LicenseDoctor
         }
 
         string evidence = string.Join("; ", corrupt.Select(f => $"{f.Record}: {f.Detail}"));
+        if (quarantined.Count > 0)
+        {
+            evidence += $" (earlier damaged images were quarantined, the newest: {quarantined[0].Path})";
+        }
+
         if (corrupt.All(IsRegistryRecord))
         {
             // The registry has no checksum of its own, and Windows' client reads the same key: a damaged entry that

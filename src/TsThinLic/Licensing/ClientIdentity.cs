@@ -18,6 +18,18 @@ public sealed class ClientIdentity
     {
         ArgumentNullException.ThrowIfNull(userName);
         ArgumentNullException.ThrowIfNull(machineName);
+        // [MS-RDPELE 2.2.2.2]: both names are NUL-terminated on the wire; one with a NUL inside cannot be sent, so it is
+        // refused here, not half-way through an exchange.
+        if (userName.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("A user name cannot contain NUL: it ends a licensing string on the wire.", nameof(userName));
+        }
+
+        if (machineName.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("A machine name cannot contain NUL: it ends a licensing string on the wire.", nameof(machineName));
+        }
+
         HardwareId = hardwareId;
         UserName = userName.Length > MaxNameLength ? userName[..MaxNameLength] : userName;
         MachineName = machineName.Length > MaxNameLength ? machineName[..MaxNameLength] : machineName;

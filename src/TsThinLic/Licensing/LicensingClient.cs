@@ -245,6 +245,15 @@ public sealed class LicensingClient
             return Fail(new LicensingFailure(LicensingFailureReason.MalformedLicense, "the decrypted NEW_LICENSE_INFO carries no license (cbLicenseInfo is 0)"));
         }
 
+        if (info.LicenseInfo.Length > LicensingLimits.MaxPresentableLicenseInfoLength)
+        {
+            // wMsgSize is 16-bit: a LICENSE_INFO presenting this CAL would not fit (MS-RDPELE 2.2.2.3), so the next
+            // connection could only fail. Refused here, before the caller could store it.
+            return Fail(new LicensingFailure(
+                LicensingFailureReason.LicenseTooLarge,
+                $"the server issued a {info.LicenseInfo.Length}-byte CAL; a LICENSE_INFO can present at most {LicensingLimits.MaxPresentableLicenseInfoLength} bytes of CAL (wMsgSize is 16-bit), so it is not kept"));
+        }
+
         bool upgrade = license.MessageType == LicensingMessageType.UpgradeLicense;
         LicenseKey newKey = new(info.Version, info.Scope, info.CompanyName, info.ProductId);
         LicenseKey? supersedes = upgrade && _session.Presented is { } presented && presented.Key != newKey ? presented.Key : null;

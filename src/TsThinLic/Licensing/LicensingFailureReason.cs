@@ -35,4 +35,10 @@ public enum LicensingFailureReason
 
     /// <summary>The driver: the exchange succeeded but the store refused its result (the store is unchanged).</summary>
     StoreFailed,
+
+    /// <summary>
+    /// The server issued a CAL longer than a LICENSE_INFO could ever present (<see cref="Pdu.LicensingLimits.MaxPresentableLicenseInfoLength"/>):
+    /// keeping it would break every later connection, so it is refused and the store is unchanged.
+    /// </summary>
+    LicenseTooLarge,
 }

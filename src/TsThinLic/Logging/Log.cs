@@ -71,4 +71,11 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 307, Level = LogLevel.Debug, Message = "Registry store removed incomplete or duplicate entry {Entry}")]
     public static partial void StoreRegistryEntryRemoved(ILogger logger, string entry);
+
+    [LoggerMessage(EventId = 308, Level = LogLevel.Warning, Message = "Store record {Record} failed its checks and was quarantined to {Copy} before being replaced: {Reason}")]
+    public static partial void StoreRecordQuarantined(ILogger logger, string record, string copy, string reason);
+
+    [LoggerMessage(EventId = 309, Level = LogLevel.Warning, Message = "Store record {Record} failed its checks and is replaced without a copy (no quarantine configured): {Reason}")]
+    public static partial void StoreRecordDiscarded(ILogger logger, string record, string reason);
+
 }

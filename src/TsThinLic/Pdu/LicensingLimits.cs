@@ -42,4 +42,28 @@ public static class LicensingLimits
 
     /// <summary>A whole NEW_LICENSE_INFO or PLATFORM_CHALLENGE_RESPONSE_DATA: the plaintext of one blob.</summary>
     public const int MaxDecryptedStructureLength = MaxBlobLength;
+
+    /// <summary>
+    /// [MS-RDPELE 2.2.2.3] What a LICENSE_INFO carries besides its two variable parts (the encrypted premaster secret,
+    /// whose length follows the server's key, and the CAL): wMsgSize counts all of it, preamble included
+    /// ([MS-RDPBCGR 2.2.1.12.1.1]), and the security header in front is not counted.
+    /// </summary>
+    public const int LicenseInfoFixedLength = LicensePreamble.Length /* bMsgType, flags, wMsgSize */
+        + 4 /* dwPreferredKeyExchangeAlg */ + 4 /* dwPlatformId */ + 32 /* ClientRandom */
+        + LicenseBinaryBlob.HeaderLength /* EncryptedPreMasterSecret wBlobType, wBlobLen */
+        + LicenseBinaryBlob.HeaderLength /* LicenseInfo wBlobType, wBlobLen */
+        + LicenseBinaryBlob.HeaderLength + 20 /* EncryptedHWID: blob header and CLIENT_HARDWARE_ID */
+        + 16 /* MACData */;
+
+    /// <summary>
+    /// The longest CAL (pbLicenseInfo) this client keeps or accepts from a server: the longest that a LICENSE_INFO can
+    /// still present to a server with the largest key it accepts (a 16384-bit modulus, whose encrypted premaster secret
+    /// is <see cref="MaxRsaKeyLength"/> bytes), within wMsgSize's 65,535 bytes. 65,535 − 92 − 2,056 = 63,387 bytes. A
+    /// longer CAL fits a store but could not be presented to every server, and one longer still to none: it is
+    /// refused where it enters (a NEW_LICENSE or UPGRADE_LICENSE, an import), with this reason.
+    /// </summary>
+    public const int MaxPresentableLicenseInfoLength = ushort.MaxValue - LicenseInfoFixedLength - MaxRsaKeyLength;
+
+    /// <summary>The longest CAL a LICENSE_INFO can carry to a server whose RSA modulus is <paramref name="modulusLength"/> bytes.</summary>
+    public static int MaxLicenseInfoLengthFor(int modulusLength) => ushort.MaxValue - LicenseInfoFixedLength - (modulusLength + 8 /* the zero padding of EncryptedPreMasterSecret */);
 }

@@ -1,3 +1,5 @@
+using TsThinLic.Pdu;
+
 namespace TsThinLic.Records;
 
 /// <summary>
@@ -6,8 +8,12 @@ namespace TsThinLic.Records;
 /// </summary>
 public sealed class StoredLicense
 {
-    /// <summary>The largest pbLicenseInfo a store accepts: it arrived inside one licensing PDU (wMsgSize is 16-bit).</summary>
-    public const int MaxLicenseInfoLength = ushort.MaxValue;
+    /// <summary>
+    /// The largest pbLicenseInfo a store accepts: the largest a LICENSE_INFO can present to any server the client
+    /// accepts (<see cref="LicensingLimits.MaxPresentableLicenseInfoLength"/>, 63,387 bytes), so that no stored CAL
+    /// ever makes the next connection fail.
+    /// </summary>
+    public const int MaxLicenseInfoLength = LicensingLimits.MaxPresentableLicenseInfoLength;
 
     public StoredLicense(LicenseKey key, ReadOnlyMemory<byte> licenseInfo, DateTimeOffset storedAt)
     {
@@ -16,7 +22,7 @@ public sealed class StoredLicense
         ArgumentNullException.ThrowIfNull(key.ProductId);
         if (licenseInfo.IsEmpty || licenseInfo.Length > MaxLicenseInfoLength)
         {
-            throw new ArgumentOutOfRangeException(nameof(licenseInfo), licenseInfo.Length, $"A license is 1 to {MaxLicenseInfoLength} bytes.");
+            throw new ArgumentOutOfRangeException(nameof(licenseInfo), licenseInfo.Length, $"A license is 1 to {MaxLicenseInfoLength} bytes (the most a LICENSE_INFO can present).");
         }
 
         Key = key;

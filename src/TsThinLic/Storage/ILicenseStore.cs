@@ -1,3 +1,4 @@
+using TsThinLic.Pdu;
 using TsThinLic.Records;
 
 namespace TsThinLic.Storage;
@@ -9,8 +10,23 @@ namespace TsThinLic.Storage;
 /// </summary>
 public interface ILicenseStore
 {
-    /// <summary>Reads what the store holds. A record that fails its checks is treated as absent.</summary>
+    /// <summary>
+    /// Reads what the store holds; never writes the medium. A record that fails its checks is treated as absent (it is
+    /// quarantined by the next write, not here).
+    /// </summary>
+    /// <exception cref="LicenseStoreException">The medium cannot be read (permission, I/O error, not a regular file).</exception>
     LicenseStoreSnapshot Load();
+
+    /// <summary>
+    /// Reads what the store holds and, when it holds no HWID for this device, makes one with <paramref name="create"/>
+    /// and commits it, all in one critical section shared with other processes (the store's lock): concurrent first
+    /// uses of an empty store agree on one HWID, the one the first of them committed; the others adopt it
+    /// (DESIGN.md, Stores, "Failure semantics").
+    /// </summary>
+    /// <param name="create">Makes a new HWID (16 CSPRNG bytes behind the PlatformId); called at most once, under the lock.</param>
+    /// <param name="created">Whether this call made and committed the HWID (false when one was stored or another process just made it).</param>
+    /// <exception cref="LicenseStoreException">The HWID could not be committed, or the medium cannot be read.</exception>
+    LicenseStoreSnapshot LoadOrCreateHardwareId(Func<ClientHardwareId> create, out bool created);
 
     /// <summary>
     /// Applies one update atomically: after a crash or an exception the store holds either everything it held before

@@ -72,6 +72,90 @@ public static class LicenseStoreImage
         return false;
     }
 
+    /// <summary>
+    /// Reads what a damaged store file or flash partition image (a quarantined copy, or a backup of a damaged store)
+    /// still holds: the envelope's checks are not required, and the payload is read record by record until one does
+    /// not decode (<see cref="StorePayload.TrySalvage"/>). A flash partition gives the slot with the newest sequence that
+    /// still yields something. Nothing read this way is known to be intact: the caller says so, and a CAL's own
+    /// signature and embedded HWID are the evidence. False when nothing could be read.
+    /// </summary>
+    /// <param name="image">The image's bytes.</param>
+    /// <param name="flashGeometry">The geometry a partition image is read with.</param>
+    /// <param name="format">Store file or flash partition, as the bytes suggest.</param>
+    /// <param name="contents">What was read (HWID, fingerprint, the CALs before the first damaged one).</param>
+    /// <param name="report">Where reading stopped and why, or why nothing could be read.</param>
+    public static bool TrySalvage(ReadOnlySpan<byte> image, FlashGeometry flashGeometry, out LicenseStoreImageFormat format, out LicenseStoreContents contents, out string report)
+    {
+        ArgumentNullException.ThrowIfNull(flashGeometry);
+        format = LicenseStoreImageFormat.FileStore;
+        contents = LicenseStoreContents.Empty;
+        if (image.Length == 0 || image.Length > MaxLength)
+        {
+            report = $"{image.Length} bytes: an image is 1 to {MaxLength} bytes";
+            return false;
+        }
+
+        if (LooksLikeReg(image))
+        {
+            format = LicenseStoreImageFormat.Reg;
+            if (!RegFile.TryRead(RegFile.Decode(image), out MemoryRegistry hive, out string regError))
+            {
+                report = $"not a .reg file: {regError}";
+                return false;
+            }
+
+            var store = new RegistryLicenseStore(hive);
+            contents = store.ReadContents();
+            report = ".reg: " + string.Join("; ", store.Verify(environment: false).Findings.Where(f => f.Kind == StoreFindingKind.Corrupt).Select(f => $"{f.Record} skipped: {f.Detail}"));
+            return !contents.IsEmpty;
+        }
+
+        // A partition is two equal slots of whole erase units, the second starting with an envelope or erased cells; a
+        // store file is one envelope.
+        long slotLength = image.Length / 2;
+        bool partition = image.Length % (2L * flashGeometry.EraseUnit) == 0 && slotLength >= StoreEnvelope.HeaderLength
+            && (image[(int)slotLength..].StartsWith(StoreEnvelope.Magic) || !image.Slice((int)slotLength, StoreEnvelope.HeaderLength).ContainsAnyExcept(flashGeometry.EraseValue));
+        if (partition)
+        {
+            format = LicenseStoreImageFormat.FlashPartition;
+            (StoreContent Content, uint Sequence, string Slot, string Stopped)? best = null;
+            for (int slot = 0; slot < 2; slot++)
+            {
+                ReadOnlySpan<byte> region = image.Slice((int)(slot * slotLength), (int)slotLength);
+                string name = $"slot {(char)('A' + slot)}";
+                if (TrySalvageRegion(region, out uint sequence, out StoreContent found, out string why)
+                    && (best is null || StoreEnvelope.IsNewer(sequence, best.Value.Sequence)))
+                {
+                    best = (found, sequence, name, why);
+                }
+            }
+
+            if (best is { } chosen)
+            {
+                contents = LicenseStoreContents.From(chosen.Content);
+                report = $"flash partition, {chosen.Slot} (sequence {chosen.Sequence}): {(chosen.Stopped.Length > 0 ? chosen.Stopped : "every record decoded (the damage is in the envelope)")}";
+                return true;
+            }
+        }
+        else if (TrySalvageRegion(image, out _, out StoreContent content, out string stopped))
+        {
+            contents = LicenseStoreContents.From(content);
+            report = stopped.Length > 0 ? $"store file: {stopped}" : "store file: every record decoded (the damage is in the envelope)";
+            return true;
+        }
+
+        report = "no envelope magic (TTLS) with a readable HWID record or CAL was found: nothing can be salvaged";
+        return false;
+    }
+
+    private static bool TrySalvageRegion(ReadOnlySpan<byte> region, out uint sequence, out StoreContent content, out string stopped)
+    {
+        content = StoreContent.Empty;
+        stopped = string.Empty;
+        return StoreEnvelope.TrySalvagePayload(region, out sequence, out ReadOnlySpan<byte> payload)
+            && StorePayload.TrySalvage(payload, out content, out stopped);
+    }
+
     /// <summary>Reads the MSLicensing key of a .reg file as the registry store would.</summary>
     public static bool TryReadReg(ReadOnlySpan<byte> image, out LicenseStoreContents contents, out string error)
     {
@@ -87,7 +171,17 @@ public static class LicenseStoreImage
             return false;
         }
 
-        contents = new RegistryLicenseStore(hive).ReadContents();
+        // An import takes what it can see: an entry that fails its checks (a CAL too long to present, a value of the
+        // wrong type, an entry left incomplete) is refused with its reason, not dropped without a word.
+        var store = new RegistryLicenseStore(hive);
+        StoreFinding[] damaged = store.Verify(environment: false).Findings.Where(f => f.Kind == StoreFindingKind.Corrupt).ToArray();
+        if (damaged.Length > 0)
+        {
+            error = "the .reg holds records that fail their checks: " + string.Join("; ", damaged.Select(f => $"{f.Record}: {f.Detail}"));
+            return false;
+        }
+
+        contents = store.ReadContents();
         return true;
     }
 

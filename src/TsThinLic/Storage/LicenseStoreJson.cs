@@ -231,10 +231,17 @@ public static class LicenseStoreJson
         }
 
         if (!entry.TryGetProperty("clientLicense", out JsonElement blob) || blob.ValueKind != JsonValueKind.String
-            || blob.GetString() is not { } base64 || base64.Length > Base64.GetMaxEncodedToUtf8Length(StoredLicense.MaxLicenseInfoLength)
-            || !blob.TryGetBytesFromBase64(out byte[]? info) || info.Length == 0 || info.Length > StoredLicense.MaxLicenseInfoLength)
+            || blob.GetString() is not { } base64 || base64.Length > Base64.GetMaxEncodedToUtf8Length(LicensingLimits.MaxBlobLength)
+            || !blob.TryGetBytesFromBase64(out byte[]? info) || info.Length == 0)
         {
             error = $"{at}.clientLicense: not Base64 of 1 to {StoredLicense.MaxLicenseInfoLength} bytes";
+            return false;
+        }
+
+        if (info.Length > StoredLicense.MaxLicenseInfoLength)
+        {
+            // It fits a store, but not the wire: MS-RDPELE 2.2.2.3, wMsgSize is 16-bit.
+            error = $"{at}.clientLicense: a {info.Length}-byte CAL is longer than a LICENSE_INFO can present (at most {StoredLicense.MaxLicenseInfoLength} bytes of CAL: wMsgSize is 16-bit); it would make every connection fail";
             return false;
         }
 

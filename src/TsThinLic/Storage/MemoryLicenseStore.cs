@@ -1,3 +1,4 @@
+using TsThinLic.Pdu;
 using TsThinLic.Records;
 
 namespace TsThinLic.Storage;
@@ -24,6 +25,22 @@ public sealed class MemoryLicenseStore : ITransferableLicenseStore
     {
         lock (_lock)
         {
+            return _current;
+        }
+    }
+
+    public LicenseStoreSnapshot LoadOrCreateHardwareId(Func<ClientHardwareId> create, out bool created)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        lock (_lock)
+        {
+            created = _current.HardwareId is null;
+            if (created)
+            {
+                _current = new LicenseStoreSnapshot(create(), _current.Licenses);
+                _fingerprint = null;
+            }
+
             return _current;
         }
     }

@@ -139,6 +139,68 @@ internal static class StoreEnvelope
         return EnvelopeState.Valid;
     }
 
+    /// <summary>
+    /// The payload bytes of an envelope that failed its checks, read as far as the header still says (a field engineer's
+    /// last resort: <c>show --image</c>, <c>import --salvage</c>): the CRC-32 and the commit marker are not required, and
+    /// a payload length that does not fit is taken as "to the end of the region". False when the region cannot hold a
+    /// header or does not start with the magic.
+    /// </summary>
+    public static bool TrySalvagePayload(ReadOnlySpan<byte> region, out uint sequence, out ReadOnlySpan<byte> payload)
+    {
+        sequence = 0;
+        payload = default;
+        if (region.Length <= HeaderLength || !region[..Magic.Length].SequenceEqual(Magic))
+        {
+            return false;
+        }
+
+        sequence = BinaryPrimitives.ReadUInt32LittleEndian(region[SequenceOffset..]);
+        uint length = BinaryPrimitives.ReadUInt32LittleEndian(region[PayloadLengthOffset..]);
+        int available = Math.Min(region.Length - HeaderLength, MaxPayloadLength);
+        payload = region.Slice(HeaderLength, length <= available ? (int)length : available);
+        return true;
+    }
+
+    /// <summary>
+    /// Whether an envelope that <see cref="TryRead"/> found invalid is only a write that never completed, so no committed
+    /// state is lost with it: the header was programmed (or a prefix of it, the rest still erased) and the commit marker
+    /// is absent or a torn prefix of itself followed by erased bytes. A committed envelope damaged later (a flipped bit,
+    /// an overwrite) does not look like that.
+    /// </summary>
+    public static bool IsUncommittedWrite(ReadOnlySpan<byte> region, int programUnit, byte erasedValue = 0xFF)
+    {
+        if (region.Length < HeaderLength)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> header = region[..HeaderLength];
+        int programmed = header.LastIndexOfAnyExcept(erasedValue) + 1;
+        if (programmed < HeaderLength)
+        {
+            // A torn header: a prefix of "TTLS…" then erased cells, and nothing programmed after it.
+            int magic = Math.Min(programmed, Magic.Length);
+            return header[..magic].SequenceEqual(Magic[..magic]) && !region[HeaderLength..Math.Min(region.Length, HeaderLength + programUnit)].ContainsAnyExcept(erasedValue);
+        }
+
+        if (!header[..Magic.Length].SequenceEqual(Magic)
+            || BinaryPrimitives.ReadUInt16LittleEndian(header[VersionOffset..]) != FormatVersion
+            || BinaryPrimitives.ReadUInt16LittleEndian(header[HeaderLengthOffset..]) != HeaderLength)
+        {
+            return false;
+        }
+
+        uint length = BinaryPrimitives.ReadUInt32LittleEndian(header[PayloadLengthOffset..]);
+        if (length > MaxPayloadLength || TotalLength((int)length, programUnit) > region.Length)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> marker = region.Slice(MarkerOffset((int)length, programUnit), CommitMarkerLength);
+        int landed = marker.IndexOf(erasedValue) is var first and >= 0 ? first : marker.Length;
+        return landed < CommitMarkerLength && marker[..landed].SequenceEqual(CommitMarker[..landed]) && !marker[landed..].ContainsAnyExcept(erasedValue);
+    }
+
     private static uint Crc(ReadOnlySpan<byte> header, ReadOnlySpan<byte> payload)
     {
         // CRC-32 (IEEE 802.3, the zlib/PNG polynomial) over the header fields before it and the whole payload.

@@ -80,6 +80,29 @@ internal static class StorePayload
     /// <summary>Decodes a whole payload; false with a reason naming the field and its offset.</summary>
     public static bool TryDecode(ReadOnlySpan<byte> payload, out StoreContent content, out string reason)
     {
+        bool whole = Decode(payload, salvage: false, out content, out reason);
+        if (!whole)
+        {
+            content = StoreContent.Empty;
+        }
+
+        return whole;
+    }
+
+    /// <summary>
+    /// Reads what a damaged payload still holds, for a field engineer (<c>show --image</c>, <c>import --salvage</c>):
+    /// the HWID record and then each CAL in order, stopping at the first that does not decode; unknown flag bits, a
+    /// count over the limit and bytes after the last CAL are passed over. False when not even the HWID record could be
+    /// read; <paramref name="reason"/> says where reading stopped (empty when nothing was wrong).
+    /// </summary>
+    public static bool TrySalvage(ReadOnlySpan<byte> payload, out StoreContent content, out string reason)
+    {
+        Decode(payload, salvage: true, out content, out reason);
+        return content.HardwareId is not null || content.Licenses.Count > 0;
+    }
+
+    private static bool Decode(ReadOnlySpan<byte> payload, bool salvage, out StoreContent content, out string reason)
+    {
         content = StoreContent.Empty;
         int offset = 0;
         if (payload.Length < FixedLength)
@@ -91,7 +114,7 @@ internal static class StorePayload
         byte flags = payload[0];
         int count = payload[1];
         offset = FixedLength;
-        if ((flags & ~(FlagHardwareId | FlagFingerprint)) != 0)
+        if ((flags & ~(FlagHardwareId | FlagFingerprint)) != 0 && !salvage)
         {
             reason = $"payload: flags 0x{flags:x2} at offset 0 has unknown bits";
             return false;
@@ -108,7 +131,12 @@ internal static class StorePayload
         if (count > LicenseStoreLimits.MaxLicenses)
         {
             reason = $"payload: license count {count} at offset 1 is over the limit of {LicenseStoreLimits.MaxLicenses}";
-            return false;
+            if (!salvage)
+            {
+                return false;
+            }
+
+            count = LicenseStoreLimits.MaxLicenses;
         }
 
         ClientHardwareId? hardwareId = null;
@@ -129,6 +157,7 @@ internal static class StorePayload
             ReadOnlySpan<byte> bytes = Take(payload, ref offset, DeviceFingerprint.Length, "device fingerprint", out reason);
             if (reason.Length > 0)
             {
+                content = new StoreContent(hardwareId, null, []);
                 return false;
             }
 
@@ -136,56 +165,20 @@ internal static class StorePayload
         }
 
         var licenses = new List<StoredLicense>(count);
-        for (int i = 0; i < count; i++)
+        string stopped = string.Empty;
+        for (int i = 0; i < count && stopped.Length == 0; i++)
         {
-            ReadOnlySpan<byte> fixedPart = Take(payload, ref offset, 4, $"license {i} dwVersion", out reason);
-            if (reason.Length > 0)
+            if (TryDecodeLicense(payload, ref offset, i, licenses, out StoredLicense? license, out stopped))
             {
-                return false;
+                licenses.Add(license!);
             }
+        }
 
-            uint version = BinaryPrimitives.ReadUInt32LittleEndian(fixedPart);
-            if (!TryString(payload, ref offset, $"license {i} scope", out string scope, out reason)
-                || !TryString(payload, ref offset, $"license {i} company name", out string company, out reason)
-                || !TryString(payload, ref offset, $"license {i} product ID", out string product, out reason))
-            {
-                return false;
-            }
-
-            ReadOnlySpan<byte> tail = Take(payload, ref offset, 12, $"license {i} stored time and length", out reason);
-            if (reason.Length > 0)
-            {
-                return false;
-            }
-
-            long storedAtMs = BinaryPrimitives.ReadInt64LittleEndian(tail);
-            uint length = BinaryPrimitives.ReadUInt32LittleEndian(tail[8..]);
-            if (length == 0 || length > LicenseStoreLimits.MaxLicenseInfoLength)
-            {
-                reason = $"payload: license {i} length {length} at offset {offset - 4} is outside 1..{LicenseStoreLimits.MaxLicenseInfoLength}";
-                return false;
-            }
-
-            if (storedAtMs < DateTimeOffset.MinValue.ToUnixTimeMilliseconds() || storedAtMs > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
-            {
-                reason = $"payload: license {i} stored time {storedAtMs} at offset {offset - 12} is out of range";
-                return false;
-            }
-
-            ReadOnlySpan<byte> info = Take(payload, ref offset, (int)length, $"license {i} pbLicenseInfo", out reason);
-            if (reason.Length > 0)
-            {
-                return false;
-            }
-
-            var key = new LicenseKey(version, scope, company, product);
-            if (licenses.Any(l => l.Key == key))
-            {
-                reason = $"payload: license {i} repeats the key {key}";
-                return false;
-            }
-
-            licenses.Add(new StoredLicense(key, info.ToArray(), DateTimeOffset.FromUnixTimeMilliseconds(storedAtMs)));
+        content = new StoreContent(hardwareId, fingerprint, licenses);
+        if (stopped.Length > 0)
+        {
+            reason = stopped;
+            return false;
         }
 
         if (offset != payload.Length)
@@ -194,8 +187,61 @@ internal static class StorePayload
             return false;
         }
 
-        content = new StoreContent(hardwareId, fingerprint, licenses);
         reason = string.Empty;
+        return true;
+    }
+
+    private static bool TryDecodeLicense(ReadOnlySpan<byte> payload, ref int offset, int i, List<StoredLicense> before, out StoredLicense? license, out string reason)
+    {
+        license = null;
+        ReadOnlySpan<byte> fixedPart = Take(payload, ref offset, 4, $"license {i} dwVersion", out reason);
+        if (reason.Length > 0)
+        {
+            return false;
+        }
+
+        uint version = BinaryPrimitives.ReadUInt32LittleEndian(fixedPart);
+        if (!TryString(payload, ref offset, $"license {i} scope", out string scope, out reason)
+            || !TryString(payload, ref offset, $"license {i} company name", out string company, out reason)
+            || !TryString(payload, ref offset, $"license {i} product ID", out string product, out reason))
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> tail = Take(payload, ref offset, 12, $"license {i} stored time and length", out reason);
+        if (reason.Length > 0)
+        {
+            return false;
+        }
+
+        long storedAtMs = BinaryPrimitives.ReadInt64LittleEndian(tail);
+        uint length = BinaryPrimitives.ReadUInt32LittleEndian(tail[8..]);
+        if (length == 0 || length > LicenseStoreLimits.MaxLicenseInfoLength)
+        {
+            reason = $"payload: license {i} length {length} at offset {offset - 4} is outside 1..{LicenseStoreLimits.MaxLicenseInfoLength}";
+            return false;
+        }
+
+        if (storedAtMs < DateTimeOffset.MinValue.ToUnixTimeMilliseconds() || storedAtMs > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
+        {
+            reason = $"payload: license {i} stored time {storedAtMs} at offset {offset - 12} is out of range";
+            return false;
+        }
+
+        ReadOnlySpan<byte> info = Take(payload, ref offset, (int)length, $"license {i} pbLicenseInfo", out reason);
+        if (reason.Length > 0)
+        {
+            return false;
+        }
+
+        var key = new LicenseKey(version, scope, company, product);
+        if (before.Any(l => l.Key == key))
+        {
+            reason = $"payload: license {i} repeats the key {key}";
+            return false;
+        }
+
+        license = new StoredLicense(key, info.ToArray(), DateTimeOffset.FromUnixTimeMilliseconds(storedAtMs));
         return true;
     }
 

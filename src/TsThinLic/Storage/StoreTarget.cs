@@ -33,6 +33,9 @@ public sealed record StoreTarget(string Kind, string Path)
 
     public string? ProfileId { get; init; }
 
+    /// <summary>The largest device profile read (a few hundred bytes in hardware/).</summary>
+    public const int MaxProfileLength = 64 * 1024;
+
     /// <summary>
     /// Which store <paramref name="spec"/> or the profile at <paramref name="profilePath"/> names (a spec wins; with both,
     /// a flash spec takes the profile's geometry and partition), without touching the medium. Null in
@@ -48,9 +51,15 @@ public sealed record StoreTarget(string Kind, string Path)
             string json;
             try
             {
-                json = File.ReadAllText(profilePath);
+                // A regular file only, read bounded (a FIFO or /dev/zero as a profile ends here at once).
+                json = System.Text.Encoding.UTF8.GetString(Files.RegularFile.ReadAll(System.IO.Path.GetFullPath(profilePath), MaxProfileLength));
             }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            catch (Files.FileFaultException fault)
+            {
+                error = $"cannot read the profile {profilePath}: {fault.Reason}";
+                return false;
+            }
+            catch (Exception exception) when (exception is ArgumentException or NotSupportedException)
             {
                 error = $"cannot read the profile {profilePath}: {exception.Message}";
                 return false;

@@ -23,6 +23,9 @@ public sealed class StoreVerification
     /// <summary>What <see cref="ILicenseStore.Load"/> returns now.</summary>
     public LicenseStoreSnapshot Loaded { get; }
 
+    /// <summary>Damaged images this store kept before overwriting them (newest first): where, when and why.</summary>
+    public IReadOnlyList<QuarantinedImage> Quarantined { get; init; } = [];
+
     /// <summary>No record is corrupt, cloned or needs attention.</summary>
     public bool IsHealthy => Findings.All(f => f.Kind is StoreFindingKind.Valid or StoreFindingKind.Superseded or StoreFindingKind.Empty);
 }

@@ -12,10 +12,11 @@ namespace TsThinLic.Transport;
 
 /// <summary>
 /// One licensing exchange against a store, without the I/O: the part the pipe driver and the C library share. It loads
-/// the store once (making a HWID from the random source when there is none), steps the sans-I/O
-/// <see cref="LicensingClient"/> one framed server PDU at a time, and when the client completes writes what
-/// <see cref="ExchangeStoreUpdate"/> says in one atomic <see cref="ILicenseStore.Save"/>. A failed exchange never
-/// reaches the store; a store that refuses the update turns the exchange into a failure and stays as it was.
+/// the store once; on a first use it makes the HWID from the random source and commits it under the store's lock
+/// before anything is sent (<see cref="ILicenseStore.LoadOrCreateHardwareId"/>: concurrent first uses agree on one
+/// HWID). It steps the sans-I/O <see cref="LicensingClient"/> one framed server PDU at a time, and when the client
+/// completes writes what <see cref="ExchangeStoreUpdate"/> says in one atomic <see cref="ILicenseStore.Save"/>. A failed
+/// exchange writes no CAL; a store that refuses the update turns the exchange into a failure and stays as it was.
 /// </summary>
 public sealed class LicensingExchange
 {
@@ -24,8 +25,8 @@ public sealed class LicensingExchange
     private readonly ILogger _logger;
     private readonly LicenseStoreSnapshot _stored;
 
-    /// <summary>Loads the store and prepares the client.</summary>
-    /// <exception cref="LicenseStoreException">The store cannot be read at all.</exception>
+    /// <summary>Loads the store (committing a first use's HWID) and prepares the client.</summary>
+    /// <exception cref="LicenseStoreException">The store cannot be read at all, or a first use's HWID cannot be committed.</exception>
     public LicensingExchange(ILicenseStore store, IRandomSource random, TimeProvider time, LicensingExchangeOptions? options = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(store);
@@ -35,9 +36,15 @@ public sealed class LicensingExchange
         _store = store;
         _time = time;
         _logger = logger ?? NullLogger.Instance;
-        _stored = store.Load();
-        HardwareIdCreated = _stored.HardwareId is null;
-        HardwareId = _stored.HardwareId ?? HardwareIdGenerator.Create(options.PlatformId, random);
+        // DESIGN.md, Stores: load, generate and commit a first use's HWID in one critical section of the store.
+        _stored = store.LoadOrCreateHardwareId(() => HardwareIdGenerator.Create(options.PlatformId, random), out bool created);
+        HardwareIdCreated = created;
+        HardwareId = _stored.HardwareId ?? throw new InvalidOperationException("The store returned no HWID from LoadOrCreateHardwareId.");
+        if (created)
+        {
+            Log.HardwareIdStored(_logger, Fingerprint(HardwareId));
+        }
+
         Log.ExchangeStarting(_logger, Fingerprint(HardwareId), HardwareIdCreated ? "new" : "stored", _stored.Licenses.Count);
         Client = new LicensingClient(new ClientIdentity(HardwareId, options.UserName, options.MachineName), _stored, random, options.Client);
     }
@@ -45,7 +52,7 @@ public sealed class LicensingExchange
     /// <summary>The HWID the client uses: the stored one, or one made for this exchange.</summary>
     public ClientHardwareId HardwareId { get; }
 
-    /// <summary>Whether <see cref="HardwareId"/> was made for this exchange (it is stored only when the exchange succeeds).</summary>
+    /// <summary>Whether <see cref="HardwareId"/> was made for this exchange (a first use; it was committed before the exchange).</summary>
     public bool HardwareIdCreated { get; }
 
     /// <summary>The sans-I/O client (its presented license, the server's request and certificate verdict).</summary>
@@ -117,11 +124,11 @@ public sealed class LicensingExchange
     private void Complete(LicensingStepResult step)
     {
         LicensingOutcome outcome = step.Outcome!.Value;
-        if (ExchangeStoreUpdate.For(_stored, HardwareId, HardwareIdCreated, step, _time.GetUtcNow(), out StoredLicense? license) is { } update)
+        // The HWID is in the store already (committed before the exchange): only a CAL can be left to keep.
+        if (ExchangeStoreUpdate.For(_stored, HardwareId, hardwareIdCreated: false, step, _time.GetUtcNow(), out StoredLicense? license) is { } update)
         {
             try
             {
-                // One atomic update: a new HWID and the CAL issued to it are kept together or not at all.
                 _store.Save(update);
             }
             catch (LicenseStoreException exception)
@@ -129,11 +136,6 @@ public sealed class LicensingExchange
                 Log.StoreSaveFailed(_logger, exception);
                 Fail(new LicensingFailure(LicensingFailureReason.StoreFailed, $"the server's answer was {outcome}, but the store refused it: {exception.Message}"));
                 return;
-            }
-
-            if (HardwareIdCreated)
-            {
-                Log.HardwareIdStored(_logger, Fingerprint(HardwareId));
             }
 
             if (license is not null)

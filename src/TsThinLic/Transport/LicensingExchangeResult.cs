@@ -44,7 +44,7 @@ public sealed class LicensingExchangeResult
     /// <summary>The HWID the client used.</summary>
     public ClientHardwareId HardwareId { get; }
 
-    /// <summary>Whether that HWID was made for this exchange (and stored, when it succeeded).</summary>
+    /// <summary>Whether that HWID was made for this exchange (this device's first use; it was committed before the exchange began).</summary>
     public bool HardwareIdCreated { get; }
 
     /// <summary>The CAL persisted by this exchange, if any.</summary>

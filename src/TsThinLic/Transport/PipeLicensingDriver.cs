@@ -12,7 +12,9 @@ namespace TsThinLic.Transport;
 /// <summary>
 /// Runs one licensing exchange over pipes: frames the server's licensing PDUs by wMsgSize, steps the sans-I/O
 /// <see cref="LicensingClient"/>, writes its replies, and persists through <see cref="ILicenseStore"/> only after the
-/// client completed. A failed exchange never reaches the store. The only asynchronous code of the licensing path.
+/// client completed. The one write before the exchange is a first use's HWID, made and committed under the store's
+/// lock (<see cref="ILicenseStore.LoadOrCreateHardwareId"/>) so that concurrent first uses agree on one; a failed
+/// exchange writes nothing else. The only asynchronous code of the licensing path.
 /// </summary>
 public sealed class PipeLicensingDriver
 {

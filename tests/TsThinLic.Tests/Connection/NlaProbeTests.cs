@@ -6,6 +6,7 @@ using TsThinLic.Rdp;
 using TsThinLic.Rdp.Connection;
 using TsThinLic.Rdp.Nla;
 using TsThinLic.Rdp.Tls;
+using TsThinLic.Records;
 using TsThinLic.Storage;
 using TsThinLic.Storage.Files;
 using TsThinLic.Tests.Fakes;
@@ -134,7 +135,7 @@ public sealed class NlaProbeTests
     }
 
     [Fact]
-    public async Task AWrongPasswordIsALogonFailureAndTheStoreIsUntouched()
+    public async Task AWrongPasswordIsALogonFailureAndNoLicenseIsStored()
     {
         var server = new FakeNlaTcpServer(() => new FakeCredSspServer(PublicKey()), () => new FakeRdpServer(EmulatedServerScript.NewLicense));
         (int port, Task served, TcpListener listener) = server.Serve(1);
@@ -149,7 +150,12 @@ public sealed class NlaProbeTests
             Assert.Equal(ConnectionFailureReason.AuthenticationFailed, result.Failure!.Reason);
             Assert.Equal(NlaFailureReason.LogonFailure, result.Failure.Nla!.Reason);
             Assert.Contains("NTProofStr", server.Problems[0], StringComparison.Ordinal);
-            Assert.False(File.Exists(path)); // not even a HWID was written
+            // DESIGN.md, Stores: a first use's HWID is committed under the store's lock before connecting (so concurrent
+            // first uses agree on one); the failed logon adds nothing to it, no CAL, and the HWID is the one the next
+            // attempt presents.
+            LicenseStoreSnapshot stored = new FileLicenseStore(path).Load();
+            Assert.Equal(result.HardwareId, stored.HardwareId);
+            Assert.Empty(stored.Licenses);
             Directory.Delete(directory, recursive: true);
         }
     }

@@ -56,7 +56,9 @@ public sealed class RdpProbeTests
             Assert.Equal(ConnectionFailureReason.NegotiationFailed, result.Failure!.Reason);
             Assert.Equal(NegotiationFailureCode.SslNotAllowedByServer, result.Failure.NegotiationFailure);
             Assert.False(result.FellBackToStandardSecurity);
-            Assert.Null(store.Load().HardwareId); // a failed probe writes nothing
+            // A failed probe keeps no CAL; its first use's HWID was committed before it connected (DESIGN.md, Stores).
+            Assert.Equal(result.HardwareId, store.Load().HardwareId);
+            Assert.Empty(store.Load().Licenses);
         }
     }
 }

@@ -69,7 +69,7 @@ public sealed class FuzzFindingTests
 
             Assert.False(TranscriptFormat.TryParse("nul.transcript", text, out _, out string? error));
 
-            Assert.Equal($"line 3: {keyword} contains NUL (U+0000), which a licensing name cannot hold", error);
+            Assert.Equal($"line 3: {keyword} holds a NUL character (U+0000) at position 4: a licensing name ends at its NUL, so it cannot be sent", error);
         }
 
         [Fact]

@@ -144,6 +144,8 @@ public sealed class DoctorCommandTests : IDisposable
         byte[] bytes = File.ReadAllBytes(PathOf(store));
         bytes[30] ^= 1;
         File.WriteAllBytes(PathOf(store), bytes);
+        // The first use committed the HWID alone, then the CAL: without that previous generation nothing valid is left.
+        File.Delete(PathOf(store) + ".prev");
 
         var (exit, report, _) = await DoctorAsync(Fixed, "--store", store);
 
@@ -165,7 +167,9 @@ public sealed class DoctorCommandTests : IDisposable
         Assert.Equal(0, (await HostRunner.RunAsync("license", "--store", store)).ExitCode);
         Tighten(store);
         byte[] image = File.ReadAllBytes(PathOf(store));
-        image[StoreEnvelope.HeaderLength + 3] ^= 0x10; // a payload byte of slot A, the only snapshot
+        // A payload byte of each slot: slot A holds the HWID the first use committed alone, slot B the HWID and the CAL.
+        image[StoreEnvelope.HeaderLength + 3] ^= 0x10;
+        image[(image.Length / 2) + StoreEnvelope.HeaderLength + 3] ^= 0x10;
         File.WriteAllBytes(PathOf(store), image);
 
         var (exit, report, _) = await DoctorAsync(Fixed, "--store", store);

@@ -56,7 +56,6 @@ public sealed class StoreMaintenanceCommandTests
             Assert.True(StoreSelection.TryOpen(Argument, null, out StoreSelection? selection, out string error), error);
             using StoreSelection opened = selection!;
             opened.Store.ReplaceContents(contents);
-            opened.Complete();
         }
 
         public LicenseStoreContents Read()
@@ -219,7 +218,9 @@ public sealed class StoreMaintenanceCommandTests
 
         Assert.Equal(HostApp.ExitProblem, hwidExit);
         Assert.StartsWith("another device", Json(hwidOutput).GetProperty("madeOn").GetString(), StringComparison.Ordinal);
+        // show reads it (exit 0: the store is not damaged) and says what it found.
         Assert.Equal(0, showExit);
+        Assert.Contains(Json(showOutput).GetProperty("storeHealth").GetProperty("findings").EnumerateArray(), f => f.GetProperty("kind").GetString() == "Clone");
         Assert.Equal(string.Empty, Json(showOutput).GetProperty("hwid").GetString());
 
         await HostRunner.RunAsync("export", store.Path("clone.json"), "--store", store.Argument);

@@ -6,13 +6,17 @@ namespace TsThinLic.Tests.Storage;
 /// <summary>
 /// A file system in memory for the file store's power-cut sweep: every write, rename, delete and directory fsync is
 /// one operation; power can be cut after the k-th (the next throws <see cref="PowerCutException"/> having done nothing,
-/// or, for a write, having landed only its first bytes).
+/// or, for a write, having landed only its first bytes). A step can also be refused the way the real seam refuses it
+/// (<see cref="Refuse"/>: a <see cref="FileFaultException"/> with an errno, e.g. ENOSPC on a rename, EIO on a
+/// directory fsync), having done nothing.
 /// </summary>
 internal sealed class FaultyFileSystem : IStoreFileSystem
 {
     private readonly Dictionary<string, byte[]> _files;
     private long _operationsLeft = long.MaxValue;
     private int _tornBytes = -1;
+    private readonly HashSet<string> _directories = new(StringComparer.Ordinal);
+    private Func<string, string, int?>? _refuse;
 
     public FaultyFileSystem(Dictionary<string, byte[]>? files = null)
     {
@@ -38,10 +42,27 @@ internal sealed class FaultyFileSystem : IStoreFileSystem
         _tornBytes = -1;
     }
 
-    public byte[]? ReadAll(string path) => _files.TryGetValue(path, out byte[]? bytes) ? (byte[])bytes.Clone() : null;
+    /// <summary>
+    /// Makes a step fail as the system would: <paramref name="errno"/> gets the step ("write", "rename", "fsync the
+    /// directory", "delete") and its path and returns the errno to fail with, or null to let it run.
+    /// </summary>
+    public void Refuse(Func<string, string, int?> errno) => _refuse = errno;
+
+    /// <summary>A whole file (tests look at what the store left).</summary>
+    public byte[]? ReadAll(string path) => ReadAll(path, int.MaxValue);
+
+    public byte[]? ReadAll(string path, int maxLength)
+        => _files.TryGetValue(path, out byte[]? bytes) ? bytes.AsSpan(0, Math.Min(bytes.Length, maxLength)).ToArray() : null;
+
+    public IReadOnlyList<string> ListFiles(string directory)
+    {
+        string prefix = directory.TrimEnd('/') + "/";
+        return _files.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal) && k.IndexOf('/', prefix.Length) < 0).Order(StringComparer.Ordinal).ToArray();
+    }
 
     public void WriteDurably(string path, ReadOnlySpan<byte> data)
     {
+        CheckRefused("write", path);
         if (Cut())
         {
             if (_tornBytes >= 0)
@@ -59,6 +80,7 @@ internal sealed class FaultyFileSystem : IStoreFileSystem
 
     public void Rename(string from, string to)
     {
+        CheckRefused("rename", from);
         ThrowIfCut();
         if (!_files.Remove(from, out byte[]? bytes))
         {
@@ -71,24 +93,34 @@ internal sealed class FaultyFileSystem : IStoreFileSystem
 
     public void SyncDirectory(string directory)
     {
+        CheckRefused("fsync the directory", directory);
         ThrowIfCut();
         OperationCount++;
     }
 
     public void Delete(string path)
     {
+        CheckRefused("delete", path);
         ThrowIfCut();
         _files.Remove(path);
         OperationCount++;
     }
 
-    public void CreateDirectory(string path)
-    {
-    }
+    public void CreateDirectory(string path) => _directories.Add(path.TrimEnd('/'));
 
-    public bool DirectoryExists(string path) => true;
+    // A directory is one that was made, or one that holds a file; a path that is a file is never one.
+    public bool DirectoryExists(string path)
+        => !_files.ContainsKey(path) && (_directories.Contains(path.TrimEnd('/')) || _files.Keys.Any(k => k.StartsWith(path.TrimEnd('/') + "/", StringComparison.Ordinal)));
 
     public IDisposable Lock(string path) => new NoLock();
+
+    private void CheckRefused(string operation, string path)
+    {
+        if (_refuse?.Invoke(operation, path) is { } errno)
+        {
+            throw new FileFaultException(operation, path, OsErrorText.Words(errno), errno);
+        }
+    }
 
     private void ThrowIfCut()
     {

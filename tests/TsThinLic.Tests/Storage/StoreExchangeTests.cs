@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using TsThinLic.Emulator;
 using TsThinLic.Licensing;
 using TsThinLic.Pdu;
+using TsThinLic.Records;
 using TsThinLic.Storage;
 using TsThinLic.Storage.Files;
 using TsThinLic.Storage.Flash;
@@ -123,16 +124,24 @@ public sealed class StoreExchangeTests : IDisposable
     }
 
     [Fact]
-    public async Task AFailedFirstExchangeStoresNoHwid()
+    public async Task AFailedFirstExchangeKeepsTheHwidItCommittedAndNoCal()
     {
         Medium medium = Create("file");
         EmulatedServerScript abort = EmulatedServerScript.ErrorAt(1, LicensingErrorCode.InvalidClient, LicensingStateTransition.TotalAbort);
 
-        Assert.False((await RunAsync(medium.Open(), 1, abort)).Succeeded);
+        LicensingExchangeResult failed = await RunAsync(medium.Open(), 1, abort);
 
-        // A new HWID is made on the next use, never silently before.
-        Assert.Null(medium.Open().Load().HardwareId);
-        Assert.Empty(medium.Bytes());
+        // DESIGN.md, Stores: a first use commits its HWID under the store's lock before the exchange (so concurrent
+        // first uses agree on one); a failed exchange writes nothing more, and the next one uses the same HWID.
+        Assert.False(failed.Succeeded);
+        Assert.True(failed.HardwareIdCreated);
+        LicenseStoreSnapshot stored = medium.Open().Load();
+        Assert.Equal(failed.HardwareId, stored.HardwareId);
+        Assert.Empty(stored.Licenses);
+        LicensingExchangeResult next = await RunAsync(medium.Open(), 2);
+        Assert.True(next.Succeeded);
+        Assert.False(next.HardwareIdCreated);
+        Assert.Equal(failed.HardwareId, next.HardwareId);
     }
 
     public void Dispose()

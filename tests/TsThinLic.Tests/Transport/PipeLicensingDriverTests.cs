@@ -103,7 +103,11 @@ public sealed class PipeLicensingDriverTests
         inner.Save(new LicenseStoreUpdate(new ClientHardwareId(0x04010000, new byte[16]), new StoredLicense(LicensingClientTests.s_emulatorKey with { ProductId = "B01" }, new byte[] { 1, 2, 3 }, DateTimeOffset.UnixEpoch), null));
         LicenseStoreSnapshot before = inner.Load();
         ILicenseStore store = Substitute.For<ILicenseStore>();
-        store.Load().Returns(_ => inner.Load());
+        store.LoadOrCreateHardwareId(Arg.Any<Func<ClientHardwareId>>(), out Arg.Any<bool>()).Returns(call =>
+        {
+            call[1] = false;
+            return inner.Load();
+        });
         EmulatedServerScript script = how switch
         {
             "abort" => EmulatedServerScript.ErrorAt(2, LicensingErrorCode.NoLicenseServer, LicensingStateTransition.TotalAbort),
@@ -126,7 +130,11 @@ public sealed class PipeLicensingDriverTests
     public async Task AStoreThatRefusesTheResultIsReportedAndNothingChanges()
     {
         ILicenseStore store = Substitute.For<ILicenseStore>();
-        store.Load().Returns(LicenseStoreSnapshot.Empty);
+        store.LoadOrCreateHardwareId(Arg.Any<Func<ClientHardwareId>>(), out Arg.Any<bool>()).Returns(call =>
+        {
+            call[1] = true;
+            return new LicenseStoreSnapshot(((Func<ClientHardwareId>)call[0])(), []);
+        });
         store.When(s => s.Save(Arg.Any<LicenseStoreUpdate>())).Do(_ => throw new LicenseStoreException("flash worn out"));
 
         var (result, _) = await RunAsync(store);

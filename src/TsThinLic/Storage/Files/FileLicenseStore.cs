@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TsThinLic.Logging;
+using TsThinLic.Pdu;
 using TsThinLic.Records;
 
 namespace TsThinLic.Storage.Files;
@@ -11,21 +12,29 @@ namespace TsThinLic.Storage.Files;
 /// snapshot to <c>PATH.tmp</c> and fsyncs it, renames the current file to <c>PATH.prev</c> (the previous generation,
 /// kept), renames the temp file to <c>PATH</c>, and fsyncs the directory. A reader takes the newest valid of
 /// <c>PATH</c> and <c>PATH.prev</c>, so a power cut at any step leaves the old snapshot or the new one. Writers in
-/// different processes exclude each other with a lock on <c>PATH.lock</c>.
+/// different processes exclude each other with a lock on <c>PATH.lock</c>. A generation that fails its checks is
+/// copied to the quarantine (<c>PATH.quarantine/</c>) before anything overwrites or removes it; reading never writes.
 /// </summary>
 public sealed class FileLicenseStore : IVerifiableLicenseStore, ITransferableLicenseStore
 {
+    /// <summary>The longest file read as a generation: the largest envelope. A longer file is damage, read no further.</summary>
+    public const int MaxFileLength = StoreEnvelope.HeaderLength + StoreEnvelope.MaxPayloadLength + StoreEnvelope.CommitMarkerLength;
+
     private readonly IStoreFileSystem _files;
     private readonly DeviceFingerprint? _deviceFingerprint;
     private readonly ILogger _logger;
     private readonly Lock _lock = new();
 
-    public FileLicenseStore(string path, DeviceFingerprint? deviceFingerprint = null, ILogger? logger = null)
-        : this(path, PosixStoreFileSystem.Instance, deviceFingerprint, logger)
+    /// <param name="path">The store file.</param>
+    /// <param name="deviceFingerprint">This device's fingerprint, for clone detection; null to skip it.</param>
+    /// <param name="logger">Where damaged records, quarantines and commits are reported.</param>
+    /// <param name="quarantine">Where damaged generations are kept; by default <c>PATH.quarantine/</c>, dated by the system clock.</param>
+    public FileLicenseStore(string path, DeviceFingerprint? deviceFingerprint = null, ILogger? logger = null, IStoreQuarantine? quarantine = null)
+        : this(path, PosixStoreFileSystem.Instance, deviceFingerprint, logger, quarantine)
     {
     }
 
-    internal FileLicenseStore(string path, IStoreFileSystem files, DeviceFingerprint? deviceFingerprint = null, ILogger? logger = null)
+    internal FileLicenseStore(string path, IStoreFileSystem files, DeviceFingerprint? deviceFingerprint = null, ILogger? logger = null, IStoreQuarantine? quarantine = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(files);
@@ -33,6 +42,7 @@ public sealed class FileLicenseStore : IVerifiableLicenseStore, ITransferableLic
         _files = files;
         _deviceFingerprint = deviceFingerprint;
         _logger = logger ?? NullLogger.Instance;
+        Quarantine = quarantine ?? new StoreQuarantine(QuarantinePath(Path), files);
     }
 
     /// <summary>The current generation's file.</summary>
@@ -44,15 +54,44 @@ public sealed class FileLicenseStore : IVerifiableLicenseStore, ITransferableLic
 
     public string LockPath => Path + ".lock";
 
+    /// <summary>Where damaged generations are kept before they are overwritten.</summary>
+    public IStoreQuarantine Quarantine { get; }
+
     private string Directory => System.IO.Path.GetDirectoryName(Path)!;
 
     private string Name => $"file {Path}";
+
+    /// <summary>The default quarantine directory of the store file <paramref name="storePath"/>.</summary>
+    public static string QuarantinePath(string storePath) => System.IO.Path.GetFullPath(storePath) + ".quarantine";
 
     public LicenseStoreSnapshot Load()
     {
         lock (_lock)
         {
-            return ReadCurrent(log: true).Content.ToSnapshot();
+            return Guard("read", () => ReadCurrent(log: true).Content.ToSnapshot());
+        }
+    }
+
+    public LicenseStoreSnapshot LoadOrCreateHardwareId(Func<ClientHardwareId> create, out bool created)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        lock (_lock)
+        {
+            bool made = false;
+            LicenseStoreSnapshot snapshot = Guard("write", () => StoreOperation.LoadOrCreateHardwareId(
+                read: log => ReadCurrent(log),
+                content: state => state.Content,
+                exclusive: () =>
+                {
+                    _files.CreateDirectory(Directory);
+                    return _files.Lock(LockPath);
+                },
+                commit: Commit,
+                create,
+                _deviceFingerprint,
+                out made));
+            created = made;
+            return snapshot;
         }
     }
 
@@ -61,10 +100,14 @@ public sealed class FileLicenseStore : IVerifiableLicenseStore, ITransferableLic
         ArgumentNullException.ThrowIfNull(update);
         lock (_lock)
         {
-            _files.CreateDirectory(Directory);
-            using IDisposable exclusive = _files.Lock(LockPath);
-            CurrentState current = ReadCurrent(log: true);
-            Commit(current, current.Content.Apply(update, _deviceFingerprint));
+            Guard("write", () =>
+            {
+                _files.CreateDirectory(Directory);
+                using IDisposable exclusive = _files.Lock(LockPath);
+                CurrentState current = ReadCurrent(log: true);
+                Commit(current, current.Content.Apply(update, _deviceFingerprint));
+                return 0;
+            });
         }
     }
 
@@ -72,29 +115,34 @@ public sealed class FileLicenseStore : IVerifiableLicenseStore, ITransferableLic
     {
         lock (_lock)
         {
-            if (!_files.DirectoryExists(Directory))
+            Guard("wipe", () =>
             {
-                return;
-            }
+                if (!_files.DirectoryExists(Directory))
+                {
+                    return 0;
+                }
 
-            using IDisposable exclusive = _files.Lock(LockPath);
-            CurrentState current = ReadCurrent(log: true);
-            if (licensesOnly && current.Content.HardwareId is not null)
-            {
-                Commit(current, current.Content.WithoutLicenses());
-                // The previous generation still holds the CALs.
-                _files.Delete(PreviousPath);
-            }
-            else
-            {
-                // Older generations first: a cut part-way leaves the newest (pre-wipe) state, never an older one.
-                _files.Delete(TemporaryPath);
-                _files.Delete(PreviousPath);
-                _files.Delete(Path);
-            }
+                using IDisposable exclusive = _files.Lock(LockPath);
+                CurrentState current = ReadCurrent(log: true);
+                KeepDamaged(current);
+                if (licensesOnly && current.Content.HardwareId is not null)
+                {
+                    Commit(current, current.Content.WithoutLicenses());
+                    // The previous generation still holds the CALs.
+                    _files.Delete(PreviousPath);
+                }
+                else
+                {
+                    // Older generations first: a cut part-way leaves the newest (pre-wipe) state, never an older one.
+                    _files.Delete(TemporaryPath);
+                    _files.Delete(PreviousPath);
+                    _files.Delete(Path);
+                }
 
-            _files.SyncDirectory(Directory);
-            Log.StoreWiped(_logger, Name, licensesOnly ? "licenses" : "everything");
+                _files.SyncDirectory(Directory);
+                Log.StoreWiped(_logger, Name, licensesOnly ? "licenses" : "everything");
+                return 0;
+            });
         }
     }
 
@@ -102,7 +150,7 @@ public sealed class FileLicenseStore : IVerifiableLicenseStore, ITransferableLic
     {
         lock (_lock)
         {
-            return LicenseStoreContents.From(ReadCurrent(log: false).Raw);
+            return Guard("read", () => LicenseStoreContents.From(ReadCurrent(log: false).Raw));
         }
     }
 
@@ -111,9 +159,13 @@ public sealed class FileLicenseStore : IVerifiableLicenseStore, ITransferableLic
         ArgumentNullException.ThrowIfNull(contents);
         lock (_lock)
         {
-            _files.CreateDirectory(Directory);
-            using IDisposable exclusive = _files.Lock(LockPath);
-            Commit(ReadCurrent(log: true), contents.ToStoreContent());
+            Guard("write", () =>
+            {
+                _files.CreateDirectory(Directory);
+                using IDisposable exclusive = _files.Lock(LockPath);
+                Commit(ReadCurrent(log: true), contents.ToStoreContent());
+                return 0;
+            });
         }
     }
 
@@ -125,8 +177,11 @@ public sealed class FileLicenseStore : IVerifiableLicenseStore, ITransferableLic
     {
         lock (_lock)
         {
-            CurrentState current = ReadCurrent(log: false);
-            return _files.ReadAll(current.From?.File ?? Path) ?? _files.ReadAll(PreviousPath);
+            return Guard("read", () =>
+            {
+                CurrentState current = ReadCurrent(log: false);
+                return current.From?.Bytes ?? current.Generations[0].Bytes ?? current.Generations[1].Bytes;
+            });
         }
     }
 
@@ -134,8 +189,9 @@ public sealed class FileLicenseStore : IVerifiableLicenseStore, ITransferableLic
     /// Puts a store file image (from <see cref="ReadImage"/>) back byte for byte. The image is checked first; it is
     /// written beside the store, synced, and renamed over it, then the previous generation is removed so that the
     /// restored sequence number counts: a cut before that removal leaves the pre-restore state, after it the restored one.
+    /// A generation that fails its checks is quarantined first.
     /// </summary>
-    /// <exception cref="LicenseStoreException">The image is not a valid store file.</exception>
+    /// <exception cref="LicenseStoreException">The image is not a valid store file, or the medium failed.</exception>
     public void RestoreImage(ReadOnlySpan<byte> image)
     {
         if (!TryReadImage(image, out _, out string reason))
@@ -146,19 +202,34 @@ public sealed class FileLicenseStore : IVerifiableLicenseStore, ITransferableLic
         byte[] bytes = image.ToArray();
         lock (_lock)
         {
-            _files.CreateDirectory(Directory);
-            using IDisposable exclusive = _files.Lock(LockPath);
-            _files.WriteDurably(TemporaryPath, bytes);
-            if (_files.ReadAll(Path) is not null)
+            Guard("write", () =>
             {
-                _files.Rename(Path, PreviousPath);
-            }
+                _files.CreateDirectory(Directory);
+                using IDisposable exclusive = _files.Lock(LockPath);
+                CurrentState current = ReadCurrent(log: true);
+                KeepDamaged(current);
+                WriteTemporary(bytes);
+                try
+                {
+                    if (current.Generations[0].State != EnvelopeState.Blank)
+                    {
+                        _files.Rename(Path, PreviousPath);
+                    }
 
-            _files.Rename(TemporaryPath, Path);
-            _files.SyncDirectory(Directory);
-            _files.Delete(PreviousPath);
-            _files.SyncDirectory(Directory);
-            Log.StoreCommitted(_logger, Name, 0, bytes.Length, Path + " (restored image)");
+                    _files.Rename(TemporaryPath, Path);
+                }
+                catch (IOException)
+                {
+                    DurableFile.TryDelete(_files, TemporaryPath);
+                    throw;
+                }
+
+                _files.SyncDirectory(Directory);
+                _files.Delete(PreviousPath);
+                _files.SyncDirectory(Directory);
+                Log.StoreCommitted(_logger, Name, 0, bytes.Length, Path + " (restored image)");
+                return 0;
+            });
         }
     }
 
@@ -166,20 +237,7 @@ public sealed class FileLicenseStore : IVerifiableLicenseStore, ITransferableLic
     public static bool TryReadImage(ReadOnlySpan<byte> image, out LicenseStoreContents contents, out string reason)
     {
         contents = LicenseStoreContents.Empty;
-        EnvelopeState state = StoreEnvelope.TryRead(image, 1, out _, out byte[] payload, out reason);
-        if (state != EnvelopeState.Valid)
-        {
-            reason = state == EnvelopeState.Blank ? "envelope: blank" : reason;
-            return false;
-        }
-
-        if (image.Length != StoreEnvelope.TotalLength(payload.Length, 1))
-        {
-            reason = $"envelope: {image.Length - StoreEnvelope.TotalLength(payload.Length, 1)} bytes after the commit marker";
-            return false;
-        }
-
-        if (!StorePayload.TryDecode(payload, out StoreContent content, out reason))
+        if (!TryDecodeGeneration(image, out _, out StoreContent content, out reason))
         {
             return false;
         }
@@ -192,26 +250,28 @@ public sealed class FileLicenseStore : IVerifiableLicenseStore, ITransferableLic
     {
         lock (_lock)
         {
-            Generation[] generations = [Read(Path), Read(PreviousPath)];
-            CurrentState current = ReadCurrent(generations, log: false);
-            var findings = new List<StoreFinding>();
-            foreach (Generation generation in generations)
+            return Guard("read", () =>
             {
-                findings.Add(generation.State switch
+                CurrentState current = ReadCurrent(log: false);
+                var findings = new List<StoreFinding>();
+                foreach (Generation generation in current.Generations)
                 {
-                    EnvelopeState.Blank => new StoreFinding(generation.File, StoreFindingKind.Empty, "no file"),
-                    EnvelopeState.Invalid => new StoreFinding(generation.File, StoreFindingKind.Corrupt, generation.Reason),
-                    _ when ReferenceEquals(current.From, generation) => new StoreFinding(generation.File, StoreFindingKind.Valid, $"sequence {generation.Sequence}, {generation.Content!.Licenses.Count} license(s), in use"),
-                    _ => new StoreFinding(generation.File, StoreFindingKind.Superseded, $"sequence {generation.Sequence}, the previous generation"),
-                });
-            }
+                    findings.Add(generation.State switch
+                    {
+                        EnvelopeState.Blank => new StoreFinding(generation.File, StoreFindingKind.Empty, "no file"),
+                        EnvelopeState.Invalid => new StoreFinding(generation.File, StoreFindingKind.Corrupt, $"{generation.Reason}; it is copied to {Quarantine.Location} before the next write replaces it"),
+                        _ when ReferenceEquals(current.From, generation) => new StoreFinding(generation.File, StoreFindingKind.Valid, $"sequence {generation.Sequence}, {generation.Content!.Licenses.Count} license(s), in use"),
+                        _ => new StoreFinding(generation.File, StoreFindingKind.Superseded, $"sequence {generation.Sequence}, the previous generation"),
+                    });
+                }
 
-            if (current.CloneDetected)
-            {
-                findings.Add(new StoreFinding("HWID record", StoreFindingKind.Clone, "the HWID was made on another device; a new one is made on next use"));
-            }
+                if (current.CloneDetected)
+                {
+                    findings.Add(new StoreFinding("HWID record", StoreFindingKind.Clone, "the HWID was made on another device; a new one is made on next use"));
+                }
 
-            return new StoreVerification(Name, findings, current.Content.ToSnapshot());
+                return new StoreVerification(Name, findings, current.Content.ToSnapshot()) { Quarantined = Quarantine.List() };
+            });
         }
     }
 
@@ -223,27 +283,117 @@ public sealed class FileLicenseStore : IVerifiableLicenseStore, ITransferableLic
             throw new LicenseStoreException($"The new snapshot needs {payload.Length} bytes, over the store's {StoreEnvelope.MaxPayloadLength}.");
         }
 
+        // DESIGN.md, failure semantics: a generation that fails its checks is kept before this commit replaces it. The
+        // previous generation is replaced only when the current file is valid (it moves there).
+        KeepDamaged(current, previousToo: current.From?.File == Path);
         uint sequence = unchecked(current.Sequence + 1);
-        _files.WriteDurably(TemporaryPath, StoreEnvelope.Build(sequence, payload));
-        if (current.From is { } from && from.File == Path)
+        WriteTemporary(StoreEnvelope.Build(sequence, payload));
+
+        // The newest is the previous generation when the current file is damaged or missing: it stays where it is, and
+        // the new file takes PATH (the damaged one is in the quarantine by now).
+        bool movedCurrent = false;
+        try
         {
-            _files.Rename(Path, PreviousPath);
+            if (current.From is { } from && from.File == Path)
+            {
+                _files.Rename(Path, PreviousPath);
+                movedCurrent = true;
+            }
+
+            _files.Rename(TemporaryPath, Path);
         }
-        else if (current.From is not null)
+        catch (IOException exception) when (exception is FileFaultException)
         {
-            // The newest is the previous generation (the current file is torn or missing): keep it where it is and
-            // let the new file take PATH; the torn one is simply replaced.
+            // A refused rename (ENOSPC, EMFILE, EIO): put the current generation back where it was, drop the temp file.
+            if (movedCurrent)
+            {
+                TryRename(PreviousPath, Path);
+            }
+
+            DurableFile.TryDelete(_files, TemporaryPath);
+            throw;
         }
 
-        _files.Rename(TemporaryPath, Path);
-        _files.SyncDirectory(Directory);
+        try
+        {
+            _files.SyncDirectory(Directory);
+        }
+        catch (IOException exception) when (exception is FileFaultException)
+        {
+            // The renames may not be on the medium, so the commit cannot be promised: undo them as far as the file
+            // system lets us (the previous generation back as the current one), so that the store reads as before.
+            if (movedCurrent)
+            {
+                TryRename(PreviousPath, Path);
+            }
+            else
+            {
+                DurableFile.TryDelete(_files, Path);
+            }
+
+            throw;
+        }
+
         Log.StoreCommitted(_logger, Name, sequence, payload.Length, Path);
     }
 
-    private CurrentState ReadCurrent(bool log) => ReadCurrent([Read(Path), Read(PreviousPath)], log);
-
-    private CurrentState ReadCurrent(Generation[] generations, bool log)
+    private void WriteTemporary(byte[] bytes)
     {
+        try
+        {
+            _files.WriteDurably(TemporaryPath, bytes);
+        }
+        catch (IOException exception) when (exception is FileFaultException)
+        {
+            DurableFile.TryDelete(_files, TemporaryPath);
+            throw;
+        }
+    }
+
+    private void TryRename(string from, string to)
+    {
+        try
+        {
+            _files.Rename(from, to);
+        }
+        catch (IOException)
+        {
+            // The first failure is the one reported; the reader still takes the newest valid generation.
+        }
+    }
+
+    /// <summary>
+    /// Copies each generation that failed its checks and that this operation replaces or removes to the quarantine
+    /// (and says so), before the first write; <paramref name="previousToo"/> is false when the previous generation
+    /// survives the operation (a commit over a damaged or missing current file keeps it).
+    /// </summary>
+    private void KeepDamaged(CurrentState current, bool previousToo = true)
+    {
+        foreach (Generation generation in current.Generations)
+        {
+            if (generation.State != EnvelopeState.Invalid || generation.Bytes is null || current.Kept.Contains(generation.File) || (!previousToo && generation.File == PreviousPath))
+            {
+                continue;
+            }
+
+            if (Quarantine.HoldsCopy(copy => copy.AsSpan().SequenceEqual(generation.Bytes)))
+            {
+                // A write cut short after the copy and before the commit: the copy is there already.
+                current.Kept.Add(generation.File);
+                continue;
+            }
+
+            string context = current.From is { } from ? $"the store went on with {System.IO.Path.GetFileName(from.File)} (sequence {from.Sequence})" : "no valid generation was left, so the device licenses afresh";
+            string reason = $"{System.IO.Path.GetFileName(generation.File)}: {generation.Reason}; {context}";
+            QuarantinedImage kept = Quarantine.Keep(generation.Bytes, ".store", Name, reason);
+            current.Kept.Add(generation.File);
+            Log.StoreRecordQuarantined(_logger, generation.File, kept.Path, generation.Reason);
+        }
+    }
+
+    private CurrentState ReadCurrent(bool log)
+    {
+        Generation[] generations = [Read(Path), Read(PreviousPath)];
         Generation? newest = null;
         foreach (Generation generation in generations)
         {
@@ -260,7 +410,7 @@ public sealed class FileLicenseStore : IVerifiableLicenseStore, ITransferableLic
 
         if (newest is null)
         {
-            return new CurrentState(null, 0, StoreContent.Empty, StoreContent.Empty, false);
+            return new CurrentState(generations, null, 0, StoreContent.Empty, StoreContent.Empty, false);
         }
 
         StoreContent content = newest.Content!.ForDevice(_deviceFingerprint, out bool clone);
@@ -274,43 +424,64 @@ public sealed class FileLicenseStore : IVerifiableLicenseStore, ITransferableLic
             Log.StoreLoaded(_logger, Name, newest.Sequence, content.Licenses.Count);
         }
 
-        return new CurrentState(newest, newest.Sequence, content, newest.Content, clone);
+        return new CurrentState(generations, newest, newest.Sequence, content, newest.Content, clone);
     }
 
     private Generation Read(string file)
     {
-        byte[]? bytes = _files.ReadAll(file);
+        byte[]? bytes = _files.ReadAll(file, MaxFileLength + 1);
         if (bytes is null)
         {
-            return new Generation(file, EnvelopeState.Blank, 0, null, "no file");
+            return new Generation(file, EnvelopeState.Blank, 0, null, "no file", null);
         }
 
-        EnvelopeState state = StoreEnvelope.TryRead(bytes, 1, out uint sequence, out byte[] payload, out string reason);
+        if (bytes.Length > MaxFileLength)
+        {
+            // Not ours, or damaged: never read further than the largest envelope. Its first bytes are what is kept.
+            bytes = bytes[..MaxFileLength];
+            return new Generation(file, EnvelopeState.Invalid, 0, null, $"envelope: the file is over the {MaxFileLength}-byte limit of a store file", bytes);
+        }
+
+        if (!TryDecodeGeneration(bytes, out uint sequence, out StoreContent content, out string reason))
+        {
+            return new Generation(file, EnvelopeState.Invalid, 0, null, reason, bytes);
+        }
+
+        return new Generation(file, EnvelopeState.Valid, sequence, content, string.Empty, bytes);
+    }
+
+    private static bool TryDecodeGeneration(ReadOnlySpan<byte> bytes, out uint sequence, out StoreContent content, out string reason)
+    {
+        content = StoreContent.Empty;
+        EnvelopeState state = StoreEnvelope.TryRead(bytes, 1, out sequence, out byte[] payload, out reason);
         if (state == EnvelopeState.Blank)
         {
             // A file of 0xFF bytes is not an erased slot here; it is damage.
-            return new Generation(file, EnvelopeState.Invalid, 0, null, "envelope: header is all 0xFF");
+            reason = "envelope: header is all 0xFF";
+            return false;
         }
 
         if (state != EnvelopeState.Valid)
         {
-            return new Generation(file, state, 0, null, reason);
+            return false;
         }
 
         if (bytes.Length != StoreEnvelope.TotalLength(payload.Length, 1))
         {
-            return new Generation(file, EnvelopeState.Invalid, 0, null, $"envelope: {bytes.Length - StoreEnvelope.TotalLength(payload.Length, 1)} bytes after the commit marker");
+            reason = $"envelope: {bytes.Length - StoreEnvelope.TotalLength(payload.Length, 1)} bytes after the commit marker";
+            return false;
         }
 
-        if (!StorePayload.TryDecode(payload, out StoreContent content, out reason))
-        {
-            return new Generation(file, EnvelopeState.Invalid, sequence, null, reason);
-        }
-
-        return new Generation(file, EnvelopeState.Valid, sequence, content, string.Empty);
+        return StorePayload.TryDecode(payload, out content, out reason);
     }
 
-    private sealed record Generation(string File, EnvelopeState State, uint Sequence, StoreContent? Content, string Reason);
+    private static T Guard<T>(string what, Func<T> action) => StoreOperation.Guard(what, action);
 
-    private sealed record CurrentState(Generation? From, uint Sequence, StoreContent Content, StoreContent Raw, bool CloneDetected);
+    private sealed record Generation(string File, EnvelopeState State, uint Sequence, StoreContent? Content, string Reason, byte[]? Bytes);
+
+    private sealed record CurrentState(Generation[] Generations, Generation? From, uint Sequence, StoreContent Content, StoreContent Raw, bool CloneDetected)
+    {
+        /// <summary>Files already copied to the quarantine by this operation.</summary>
+        public HashSet<string> Kept { get; } = new(StringComparer.Ordinal);
+    }
 }

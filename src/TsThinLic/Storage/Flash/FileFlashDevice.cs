@@ -1,16 +1,20 @@
+using TsThinLic.Storage.Files;
+
 namespace TsThinLic.Storage.Flash;
 
 /// <summary>
 /// A partition image in a file, used as raw flash (<c>--store flash:PATH</c>): a host without an MTD device, a dd image
 /// of a device's store partition, or a block device node. It keeps flash rules (program only clears bits, erase sets
 /// whole units to the erase value) so that an image written here is byte-for-byte what the device would hold, and
-/// every program and erase is flushed to the medium (fsync) before it returns.
+/// every program and erase is flushed to the medium (fsync) before it returns. Only a regular file or a block device
+/// is opened (a FIFO or a character device is refused before anything is read); every failure is a
+/// <see cref="FileFaultException"/> naming the path and the system's words.
 /// </summary>
 public sealed class FileFlashDevice : IFlashDevice, IDisposable
 {
     private readonly FileStream _file;
 
-    /// <summary>Opens (or creates, erased) a partition image of <paramref name="size"/> bytes.</summary>
+    /// <summary>Opens (or creates, erased) a partition image of <paramref name="size"/> bytes; a shorter image is extended with erased cells.</summary>
     public FileFlashDevice(string path, FlashGeometry geometry, long size)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -31,19 +35,36 @@ public sealed class FileFlashDevice : IFlashDevice, IDisposable
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
 
-        _file = new FileStream(path, options);
-        if (_file.Length < size)
+        RegularFile.CheckType(path, allowBlockDevice: true);
+        try
         {
-            long start = _file.Length;
-            byte[] erased = new byte[geometry.EraseUnit];
-            erased.AsSpan().Fill(geometry.EraseValue);
-            _file.Position = start;
-            for (long at = start; at < size; at += erased.Length)
-            {
-                _file.Write(erased, 0, (int)Math.Min(erased.Length, size - at));
-            }
+            _file = new FileStream(path, options);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw OsErrorText.Fault("open", path, exception);
+        }
 
-            _file.Flush(flushToDisk: true);
+        try
+        {
+            if (_file.Length < size)
+            {
+                long start = _file.Length;
+                byte[] erased = new byte[geometry.EraseUnit];
+                erased.AsSpan().Fill(geometry.EraseValue);
+                _file.Position = start;
+                for (long at = start; at < size; at += erased.Length)
+                {
+                    _file.Write(erased, 0, (int)Math.Min(erased.Length, size - at));
+                }
+
+                _file.Flush(flushToDisk: true);
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            _file.Dispose();
+            throw OsErrorText.Fault("extend", path, exception);
         }
     }
 
@@ -56,7 +77,14 @@ public sealed class FileFlashDevice : IFlashDevice, IDisposable
     public void Read(long offset, Span<byte> destination)
     {
         CheckRange(offset, destination.Length);
-        RandomAccess.Read(_file.SafeFileHandle, destination, offset);
+        try
+        {
+            RandomAccess.Read(_file.SafeFileHandle, destination, offset);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw OsErrorText.Fault("read", Path, exception);
+        }
     }
 
     public void Program(long offset, ReadOnlySpan<byte> data)
@@ -68,7 +96,7 @@ public sealed class FileFlashDevice : IFlashDevice, IDisposable
         }
 
         byte[] current = new byte[data.Length];
-        RandomAccess.Read(_file.SafeFileHandle, current, offset);
+        Read(offset, current);
         for (int i = 0; i < data.Length; i++)
         {
             if ((data[i] & ~current[i] & 0xFF) != 0)
@@ -79,8 +107,7 @@ public sealed class FileFlashDevice : IFlashDevice, IDisposable
             current[i] &= data[i];
         }
 
-        RandomAccess.Write(_file.SafeFileHandle, current, offset);
-        _file.Flush(flushToDisk: true);
+        Write(offset, current);
     }
 
     public void Erase(long offset, long length)
@@ -95,13 +122,27 @@ public sealed class FileFlashDevice : IFlashDevice, IDisposable
         erased.AsSpan().Fill(Geometry.EraseValue);
         for (long at = offset; at < offset + length; at += erased.Length)
         {
-            RandomAccess.Write(_file.SafeFileHandle, erased, at);
+            Write(at, erased, flush: at + erased.Length >= offset + length);
         }
-
-        _file.Flush(flushToDisk: true);
     }
 
     public void Dispose() => _file.Dispose();
+
+    private void Write(long offset, ReadOnlySpan<byte> data, bool flush = true)
+    {
+        try
+        {
+            RandomAccess.Write(_file.SafeFileHandle, data, offset);
+            if (flush)
+            {
+                _file.Flush(flushToDisk: true);
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw OsErrorText.Fault("write", Path, exception);
+        }
+    }
 
     private void CheckRange(long offset, long length)
     {

@@ -1,21 +1,29 @@
+using TsThinLic.Storage.Files;
+
 namespace TsThinLic.Storage.Flash;
 
 /// <summary>
-/// A flash partition image held in memory, for looking without touching: doctor verifies the store on it, an image
-/// file is read through it (<see cref="FlashLicenseStore.TryReadImage"/>), and nothing can program or erase it. A missing image reads as erased (what the store would create); a short one is
-/// padded with the erase value, as <see cref="FileFlashDevice"/> would extend it.
+/// A flash partition image held in memory, for looking without touching: the read-only commands (show, doctor, store
+/// verify, export, hwid) open a <c>flash:PATH</c> store on it, an image file is read through it
+/// (<see cref="FlashLicenseStore.TryReadImage"/>), and nothing can program or erase it. The file is never created,
+/// extended or written: a missing image or a short one is read as erased cells in memory only, and
+/// <see cref="MediumFinding"/> says so (the store's Verify reports it).
 /// </summary>
 public sealed class FlashImageSnapshot : IFlashDevice
 {
     private readonly byte[] _cells;
 
-    private FlashImageSnapshot(FlashGeometry geometry, byte[] cells)
+    private FlashImageSnapshot(FlashGeometry geometry, byte[] cells, StoreFinding? mediumFinding = null)
     {
         Geometry = geometry;
         _cells = cells;
+        MediumFinding = mediumFinding;
     }
 
     public FlashGeometry Geometry { get; }
+
+    /// <summary>What the image file itself is like when it is not a whole partition (missing, short); null when it is.</summary>
+    public StoreFinding? MediumFinding { get; }
 
     /// <summary>An image already in memory (copied), e.g. a backup's bytes.</summary>
     public static FlashImageSnapshot FromImage(FlashGeometry geometry, ReadOnlySpan<byte> image)
@@ -32,7 +40,12 @@ public sealed class FlashImageSnapshot : IFlashDevice
 
     public long Size => _cells.Length;
 
-    /// <summary>Reads the image's first <paramref name="offset"/> + <paramref name="size"/> bytes.</summary>
+    /// <summary>
+    /// Reads the image's first <paramref name="offset"/> + <paramref name="size"/> bytes, without writing anything: only a
+    /// regular file or a block device is read (a FIFO or a character device is refused before a byte is read), and no
+    /// more than the partition's end.
+    /// </summary>
+    /// <exception cref="FileFaultException">The image cannot be opened or read, or is not a regular file or block device.</exception>
     public static FlashImageSnapshot Read(string path, FlashGeometry geometry, long offset, long size)
     {
         ArgumentNullException.ThrowIfNull(geometry);
@@ -45,28 +58,17 @@ public sealed class FlashImageSnapshot : IFlashDevice
 
         byte[] cells = new byte[length];
         cells.AsSpan().Fill(geometry.EraseValue);
-        if (File.Exists(path))
+        byte[]? image = RegularFile.ReadPrefixIfExists(path, (int)length, out _, allowBlockDevice: true);
+        if (image is null)
         {
-            using var image = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            int read = 0;
-            while (read < cells.Length)
-            {
-                int n = image.Read(cells, read, cells.Length - read);
-                if (n == 0)
-                {
-                    break;
-                }
-
-                read += n;
-            }
-
-            if (read < cells.Length)
-            {
-                cells.AsSpan(read).Fill(geometry.EraseValue);
-            }
+            return new FlashImageSnapshot(geometry, cells, new StoreFinding(path, StoreFindingKind.Empty, "no image: nothing is stored yet (the first license creates it); it was not created now"));
         }
 
-        return new FlashImageSnapshot(geometry, cells);
+        image.CopyTo(cells, 0);
+        StoreFinding? finding = image.Length < length
+            ? new StoreFinding(path, StoreFindingKind.Corrupt, $"the image is {image.Length} bytes, short of the partition's end at {length}: the {length - image.Length} missing bytes are read as erased here; the image was not changed")
+            : null;
+        return new FlashImageSnapshot(geometry, cells, finding);
     }
 
     public void Read(long offset, Span<byte> destination)

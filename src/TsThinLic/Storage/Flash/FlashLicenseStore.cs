@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TsThinLic.Logging;
+using TsThinLic.Pdu;
 using TsThinLic.Records;
+using TsThinLic.Storage.Files;
 
 namespace TsThinLic.Storage.Flash;
 
@@ -10,7 +12,9 @@ namespace TsThinLic.Storage.Flash;
 /// erase units, each holding one complete snapshot in a <see cref="StoreEnvelope"/>. An update erases only the slot
 /// that does not hold the newest snapshot, programs header and payload, then the commit marker; the newest valid slot
 /// wins, so a power cut at any point leaves the old snapshot or the new one. A slot that fails its checks is ignored
-/// (logged at Warning, reported by <see cref="Verify"/>).
+/// (logged at Warning, reported by <see cref="Verify"/>) and, unless it only holds a write that never completed, the
+/// whole partition is copied to the quarantine before that slot is erased: a damaged slot is never erased before the
+/// other slot or the quarantine holds a committed copy. Reading never programs or erases.
 /// </summary>
 public sealed class FlashLicenseStore : IVerifiableLicenseStore, ITransferableLicenseStore
 {
@@ -19,6 +23,7 @@ public sealed class FlashLicenseStore : IVerifiableLicenseStore, ITransferableLi
     private readonly DeviceFingerprint? _deviceFingerprint;
     private readonly ILogger _logger;
     private readonly Func<IDisposable>? _exclusiveLock;
+    private readonly IStoreQuarantine? _quarantine;
     private readonly Lock _lock = new();
 
     /// <param name="device">The medium.</param>
@@ -27,7 +32,8 @@ public sealed class FlashLicenseStore : IVerifiableLicenseStore, ITransferableLi
     /// <param name="deviceFingerprint">This device's fingerprint, for clone detection; null to skip it.</param>
     /// <param name="logger">Where corrupt slots are reported.</param>
     /// <param name="exclusiveLock">Taken around every write, to exclude other processes (a lock file); null for none.</param>
-    public FlashLicenseStore(IFlashDevice device, long offset, long length, DeviceFingerprint? deviceFingerprint = null, ILogger? logger = null, Func<IDisposable>? exclusiveLock = null)
+    /// <param name="quarantine">Where a damaged partition is copied before a damaged slot is erased; null for nowhere (logged).</param>
+    public FlashLicenseStore(IFlashDevice device, long offset, long length, DeviceFingerprint? deviceFingerprint = null, ILogger? logger = null, Func<IDisposable>? exclusiveLock = null, IStoreQuarantine? quarantine = null)
     {
         ArgumentNullException.ThrowIfNull(device);
         FlashGeometry geometry = device.Geometry;
@@ -47,6 +53,7 @@ public sealed class FlashLicenseStore : IVerifiableLicenseStore, ITransferableLi
         _deviceFingerprint = deviceFingerprint;
         _logger = logger ?? NullLogger.Instance;
         _exclusiveLock = exclusiveLock;
+        _quarantine = quarantine;
         // The marker's program unit ends the slot at the latest, and the payload ends before that unit starts.
         MaxPayloadLength = (int)Math.Min(StoreEnvelope.MaxPayloadLength, SlotLength - StoreEnvelope.AlignUp(StoreEnvelope.CommitMarkerLength, geometry.ProgramUnit) - StoreEnvelope.HeaderLength);
     }
@@ -67,13 +74,18 @@ public sealed class FlashLicenseStore : IVerifiableLicenseStore, ITransferableLi
         string full = System.IO.Path.GetFullPath(path);
         if (System.IO.Path.GetDirectoryName(full) is { } directory)
         {
-            Directory.CreateDirectory(directory);
+            PosixStoreFileSystem.CreateDirectories(directory);
         }
 
-        device = new FileFlashDevice(full, geometry, offset + length);
+        // Creating or extending the image happens under the store's lock: another process's commit never meets it.
+        using (StoreFileLock.Acquire(full + ".lock", StoreFileLock.DefaultTimeout))
+        {
+            device = new FileFlashDevice(full, geometry, offset + length);
+        }
+
         try
         {
-            return new FlashLicenseStore(device, offset, length, deviceFingerprint, logger, exclusiveLock: () => StoreFileLock.Acquire(full + ".lock", TimeSpan.FromSeconds(10)));
+            return new FlashLicenseStore(device, offset, length, deviceFingerprint, logger, exclusiveLock: () => StoreFileLock.Acquire(full + ".lock", StoreFileLock.DefaultTimeout), quarantine: new StoreQuarantine(full + ".quarantine"));
         }
         catch
         {
@@ -88,6 +100,9 @@ public sealed class FlashLicenseStore : IVerifiableLicenseStore, ITransferableLi
     /// <summary>The largest payload a slot holds; an update that needs more is refused.</summary>
     public int MaxPayloadLength { get; }
 
+    /// <summary>Where a damaged partition is copied before a damaged slot is erased, if anywhere.</summary>
+    public IStoreQuarantine? Quarantine => _quarantine;
+
     /// <summary>Offset of slot A (0) or B (1) on the device.</summary>
     public long SlotOffset(int slot) => _offset + (slot * SlotLength);
 
@@ -97,7 +112,26 @@ public sealed class FlashLicenseStore : IVerifiableLicenseStore, ITransferableLi
     {
         lock (_lock)
         {
-            return ReadCurrent(log: true).Content.ToSnapshot();
+            return Guard("read", () => ReadCurrent(log: true).Content.ToSnapshot());
+        }
+    }
+
+    public LicenseStoreSnapshot LoadOrCreateHardwareId(Func<ClientHardwareId> create, out bool created)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        lock (_lock)
+        {
+            bool made = false;
+            LicenseStoreSnapshot snapshot = Guard("write", () => StoreOperation.LoadOrCreateHardwareId(
+                read: log => ReadCurrent(log),
+                content: state => state.Content,
+                exclusive: () => _exclusiveLock?.Invoke(),
+                commit: (state, next) => Commit(state, next),
+                create,
+                _deviceFingerprint,
+                out made));
+            created = made;
+            return snapshot;
         }
     }
 
@@ -106,10 +140,14 @@ public sealed class FlashLicenseStore : IVerifiableLicenseStore, ITransferableLi
         ArgumentNullException.ThrowIfNull(update);
         lock (_lock)
         {
-            using IDisposable? exclusive = _exclusiveLock?.Invoke();
-            CurrentState current = ReadCurrent(log: true);
-            StoreContent next = current.Content.Apply(update, _deviceFingerprint);
-            Commit(current, next);
+            Guard("write", () =>
+            {
+                using IDisposable? exclusive = _exclusiveLock?.Invoke();
+                CurrentState current = ReadCurrent(log: true);
+                StoreContent next = current.Content.Apply(update, _deviceFingerprint);
+                Commit(current, next);
+                return 0;
+            });
         }
     }
 
@@ -117,24 +155,30 @@ public sealed class FlashLicenseStore : IVerifiableLicenseStore, ITransferableLi
     {
         lock (_lock)
         {
-            using IDisposable? exclusive = _exclusiveLock?.Invoke();
-            CurrentState current = ReadCurrent(log: true);
-            if (licensesOnly && current.Content.HardwareId is not null)
+            Guard("wipe", () =>
             {
-                // Keep the HWID record: commit a snapshot without CALs, then erase the slot that still holds them.
-                int written = Commit(current, current.Content.WithoutLicenses());
-                EraseSlot(1 - written);
-            }
-            else
-            {
-                // The older slot first: a cut between the two erases leaves the newest snapshot (the pre-wipe state),
-                // never an older one brought back.
-                int newest = current.Slot ?? 1;
-                EraseSlot(1 - newest);
-                EraseSlot(newest);
-            }
+                using IDisposable? exclusive = _exclusiveLock?.Invoke();
+                CurrentState current = ReadCurrent(log: true);
+                // Both slots go (one now, the other at once or by the commit below): a damaged one is kept first.
+                KeepDamaged(current, [0, 1]);
+                if (licensesOnly && current.Content.HardwareId is not null)
+                {
+                    // Keep the HWID record: commit a snapshot without CALs, then erase the slot that still holds them.
+                    int written = Commit(current, current.Content.WithoutLicenses());
+                    EraseSlot(1 - written);
+                }
+                else
+                {
+                    // The older slot first: a cut between the two erases leaves the newest snapshot (the pre-wipe state),
+                    // never an older one brought back.
+                    int newest = current.Slot ?? 1;
+                    EraseSlot(1 - newest);
+                    EraseSlot(newest);
+                }
 
-            Log.StoreWiped(_logger, Name, licensesOnly ? "licenses" : "everything");
+                Log.StoreWiped(_logger, Name, licensesOnly ? "licenses" : "everything");
+                return 0;
+            });
         }
     }
 
@@ -142,7 +186,7 @@ public sealed class FlashLicenseStore : IVerifiableLicenseStore, ITransferableLi
     {
         lock (_lock)
         {
-            return LicenseStoreContents.From(ReadCurrent(log: false).Raw);
+            return Guard("read", () => LicenseStoreContents.From(ReadCurrent(log: false).Raw));
         }
     }
 
@@ -151,9 +195,13 @@ public sealed class FlashLicenseStore : IVerifiableLicenseStore, ITransferableLi
         ArgumentNullException.ThrowIfNull(contents);
         lock (_lock)
         {
-            using IDisposable? exclusive = _exclusiveLock?.Invoke();
-            // The usual A/B commit: the new contents go to the slot not in use, so a cut leaves the old ones.
-            Commit(ReadCurrent(log: true), contents.ToStoreContent());
+            Guard("write", () =>
+            {
+                using IDisposable? exclusive = _exclusiveLock?.Invoke();
+                // The usual A/B commit: the new contents go to the slot not in use, so a cut leaves the old ones.
+                Commit(ReadCurrent(log: true), contents.ToStoreContent());
+                return 0;
+            });
         }
     }
 
@@ -162,10 +210,15 @@ public sealed class FlashLicenseStore : IVerifiableLicenseStore, ITransferableLi
     {
         lock (_lock)
         {
-            byte[] image = new byte[2 * SlotLength];
-            _device.Read(_offset, image);
-            return image;
+            return Guard("read", ReadPartition);
         }
+    }
+
+    private byte[] ReadPartition()
+    {
+        byte[] image = new byte[2 * SlotLength];
+        _device.Read(_offset, image);
+        return image;
     }
 
     /// <summary>
@@ -190,19 +243,24 @@ public sealed class FlashLicenseStore : IVerifiableLicenseStore, ITransferableLi
         byte[] bytes = image.ToArray();
         lock (_lock)
         {
-            using IDisposable? exclusive = _exclusiveLock?.Invoke();
-            int imageNewest = NewestSlotOf(bytes);
-            CurrentState current = ReadCurrent(log: true);
-            ReadOnlySpan<byte> newest = bytes.AsSpan((int)(imageNewest * SlotLength), (int)SlotLength);
-            if (current.Slot == imageNewest)
+            Guard("write", () =>
             {
-                // The image's slot is the one in use now: park a copy of its snapshot in the other slot first.
-                WriteSlotRaw(1 - imageNewest, newest);
-            }
+                using IDisposable? exclusive = _exclusiveLock?.Invoke();
+                int imageNewest = NewestSlotOf(bytes);
+                CurrentState current = ReadCurrent(log: true);
+                KeepDamaged(current, [0, 1]);
+                ReadOnlySpan<byte> newest = bytes.AsSpan((int)(imageNewest * SlotLength), (int)SlotLength);
+                if (current.Slot == imageNewest)
+                {
+                    // The image's slot is the one in use now: park a copy of its snapshot in the other slot first.
+                    WriteSlotRaw(1 - imageNewest, newest);
+                }
 
-            WriteSlotRaw(imageNewest, newest);
-            WriteSlotRaw(1 - imageNewest, bytes.AsSpan((int)((1 - imageNewest) * SlotLength), (int)SlotLength));
-            Log.StoreCommitted(_logger, Name, 0, bytes.Length, "both slots (restored image)");
+                WriteSlotRaw(imageNewest, newest);
+                WriteSlotRaw(1 - imageNewest, bytes.AsSpan((int)((1 - imageNewest) * SlotLength), (int)SlotLength));
+                Log.StoreCommitted(_logger, Name, 0, bytes.Length, "both slots (restored image)");
+                return 0;
+            });
         }
     }
 
@@ -276,28 +334,36 @@ public sealed class FlashLicenseStore : IVerifiableLicenseStore, ITransferableLi
     {
         lock (_lock)
         {
-            SlotState[] slots = [ReadSlot(0), ReadSlot(1)];
-            CurrentState current = ReadCurrent(slots, log: false);
-            var findings = new List<StoreFinding>();
-            for (int i = 0; i < 2; i++)
+            return Guard("read", () =>
             {
-                string record = $"slot {(char)('A' + i)} at 0x{SlotOffset(i):x}";
-                SlotState slot = slots[i];
-                findings.Add(slot.State switch
+                CurrentState current = ReadCurrent(log: false);
+                var findings = new List<StoreFinding>();
+                if (_device is FlashImageSnapshot { MediumFinding: { } medium })
                 {
-                    EnvelopeState.Blank => new StoreFinding(record, StoreFindingKind.Empty, "erased"),
-                    EnvelopeState.Invalid => new StoreFinding(record, StoreFindingKind.Corrupt, slot.Reason),
-                    _ when current.Slot == i => new StoreFinding(record, StoreFindingKind.Valid, $"sequence {slot.Sequence}, {slot.Content!.Licenses.Count} license(s), in use"),
-                    _ => new StoreFinding(record, StoreFindingKind.Superseded, $"sequence {slot.Sequence}, the previous snapshot"),
-                });
-            }
+                    findings.Add(medium);
+                }
 
-            if (current.CloneDetected)
-            {
-                findings.Add(new StoreFinding("HWID record", StoreFindingKind.Clone, "the HWID was made on another device; a new one is made on next use"));
-            }
+                for (int i = 0; i < 2; i++)
+                {
+                    string record = $"slot {(char)('A' + i)} at 0x{SlotOffset(i):x}";
+                    SlotState slot = current.Slots[i];
+                    string kept = _quarantine is null ? string.Empty : $"; the partition is copied to {_quarantine.Location} before the slot is erased";
+                    findings.Add(slot.State switch
+                    {
+                        EnvelopeState.Blank => new StoreFinding(record, StoreFindingKind.Empty, "erased"),
+                        EnvelopeState.Invalid => new StoreFinding(record, StoreFindingKind.Corrupt, slot.Uncommitted ? slot.Reason : slot.Reason + kept),
+                        _ when current.Slot == i => new StoreFinding(record, StoreFindingKind.Valid, $"sequence {slot.Sequence}, {slot.Content!.Licenses.Count} license(s), in use"),
+                        _ => new StoreFinding(record, StoreFindingKind.Superseded, $"sequence {slot.Sequence}, the previous snapshot"),
+                    });
+                }
 
-            return new StoreVerification(Name, findings, current.Content.ToSnapshot());
+                if (current.CloneDetected)
+                {
+                    findings.Add(new StoreFinding("HWID record", StoreFindingKind.Clone, "the HWID was made on another device; a new one is made on next use"));
+                }
+
+                return new StoreVerification(Name, findings, current.Content.ToSnapshot()) { Quarantined = _quarantine?.List() ?? [] };
+            });
         }
     }
 
@@ -310,7 +376,9 @@ public sealed class FlashLicenseStore : IVerifiableLicenseStore, ITransferableLi
             throw new LicenseStoreException($"The new snapshot needs {payload.Length} bytes; a slot of this partition holds {MaxPayloadLength}. Wipe unused licenses first.");
         }
 
-        int target = current.Slot is { } slot ? 1 - slot : 0;
+        int target = current.Slot is { } slot ? 1 - slot : EmptiestSlot(current);
+        // DESIGN.md, failure semantics: the target is erased below; if it holds a damaged record, keep it first.
+        KeepDamaged(current, [target]);
         uint sequence = unchecked(current.Sequence + 1);
         FlashGeometry geometry = _device.Geometry;
         byte[] body = StoreEnvelope.BuildBody(sequence, payload, geometry.ProgramUnit, geometry.EraseValue);
@@ -325,6 +393,72 @@ public sealed class FlashLicenseStore : IVerifiableLicenseStore, ITransferableLi
         _device.Program(slotOffset + body.Length, marker);
         Log.StoreCommitted(_logger, Name, sequence, payload.Length, $"slot {(char)('A' + target)}");
         return target;
+    }
+
+    /// <summary>
+    /// Where a commit goes when no slot is valid: an erased slot, else one holding only an interrupted write, else slot
+    /// A. So a damaged slot stays on the medium until the other slot holds a committed state, whenever there is a choice.
+    /// </summary>
+    private static int EmptiestSlot(CurrentState current)
+    {
+        for (int i = 0; i < 2; i++)
+        {
+            if (current.Slots[i].State == EnvelopeState.Blank)
+            {
+                return i;
+            }
+        }
+
+        for (int i = 0; i < 2; i++)
+        {
+            if (current.Slots[i].Uncommitted)
+            {
+                return i;
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>
+    /// Copies the partition to the quarantine (and says so) before any of <paramref name="slots"/> that holds a damaged
+    /// record is erased. A slot holding only an interrupted write never held a committed state and is not kept.
+    /// </summary>
+    private void KeepDamaged(CurrentState current, int[] slots)
+    {
+        bool Damaged(int i) => current.Slots[i] is { State: EnvelopeState.Invalid, Uncommitted: false };
+        if (!slots.Any(Damaged) || current.Kept)
+        {
+            return;
+        }
+
+        // The copy is the whole partition: its note names every damaged slot in it.
+        int[] damaged = [.. Enumerable.Range(0, 2).Where(Damaged)];
+
+        string records = string.Join(", ", damaged.Select(i => $"slot {(char)('A' + i)}"));
+        string reasons = string.Join("; ", damaged.Select(i => $"slot {(char)('A' + i)}: {current.Slots[i].Reason}"));
+        string context = current.Slot is { } inUse ? $"the store went on with slot {(char)('A' + inUse)} (sequence {current.Sequence})" : "no valid slot was left, so the device licenses afresh";
+        if (_quarantine is null)
+        {
+            Log.StoreRecordDiscarded(_logger, $"{Name} {records}", reasons);
+            current.Kept = true;
+            return;
+        }
+
+        byte[] partition = ReadPartition();
+        int slotLength = (int)SlotLength;
+        bool SameSlots(byte[] copy) => copy.Length == partition.Length
+            && slots.Where(Damaged).All(i => copy.AsSpan(i * slotLength, slotLength).SequenceEqual(partition.AsSpan(i * slotLength, slotLength)));
+        if (_quarantine.HoldsCopy(SameSlots))
+        {
+            // An earlier write kept this damage already (the other slot was rewritten since): nothing new to keep.
+            current.Kept = true;
+            return;
+        }
+
+        QuarantinedImage kept = _quarantine.Keep(partition, ".bin", Name, $"{reasons}; {context}");
+        current.Kept = true;
+        Log.StoreRecordQuarantined(_logger, $"{Name} {records}", kept.Path, reasons);
     }
 
     private void EraseSlot(int slot) => EraseRange(SlotOffset(slot), SlotLength);
@@ -355,10 +489,9 @@ public sealed class FlashLicenseStore : IVerifiableLicenseStore, ITransferableLi
         }
     }
 
-    private CurrentState ReadCurrent(bool log) => ReadCurrent([ReadSlot(0), ReadSlot(1)], log);
-
-    private CurrentState ReadCurrent(SlotState[] slots, bool log)
+    private CurrentState ReadCurrent(bool log)
     {
+        SlotState[] slots = [ReadSlot(0), ReadSlot(1)];
         int? newest = null;
         for (int i = 0; i < 2; i++)
         {
@@ -376,7 +509,7 @@ public sealed class FlashLicenseStore : IVerifiableLicenseStore, ITransferableLi
         if (newest is not { } n)
         {
             // A sequence that continues past any torn slot is not needed: a torn slot is never valid.
-            return new CurrentState(null, 0, StoreContent.Empty, StoreContent.Empty, false);
+            return new CurrentState(slots, null, 0, StoreContent.Empty, StoreContent.Empty, false);
         }
 
         StoreContent content = slots[n].Content!.ForDevice(_deviceFingerprint, out bool clone);
@@ -390,28 +523,36 @@ public sealed class FlashLicenseStore : IVerifiableLicenseStore, ITransferableLi
             Log.StoreLoaded(_logger, Name, slots[n].Sequence, content.Licenses.Count);
         }
 
-        return new CurrentState(n, slots[n].Sequence, content, slots[n].Content!, clone);
+        return new CurrentState(slots, n, slots[n].Sequence, content, slots[n].Content!, clone);
     }
 
     private SlotState ReadSlot(int slot)
     {
         byte[] bytes = new byte[SlotLength];
         _device.Read(SlotOffset(slot), bytes);
-        EnvelopeState state = StoreEnvelope.TryRead(bytes, _device.Geometry.ProgramUnit, out uint sequence, out byte[] payload, out string reason, _device.Geometry.EraseValue);
+        FlashGeometry geometry = _device.Geometry;
+        EnvelopeState state = StoreEnvelope.TryRead(bytes, geometry.ProgramUnit, out uint sequence, out byte[] payload, out string reason, geometry.EraseValue);
         if (state != EnvelopeState.Valid)
         {
-            return new SlotState(state, 0, null, reason);
+            return new SlotState(state, 0, null, reason, state == EnvelopeState.Invalid && StoreEnvelope.IsUncommittedWrite(bytes, geometry.ProgramUnit, geometry.EraseValue));
         }
 
         if (!StorePayload.TryDecode(payload, out StoreContent content, out reason))
         {
-            return new SlotState(EnvelopeState.Invalid, sequence, null, reason);
+            return new SlotState(EnvelopeState.Invalid, sequence, null, reason, false);
         }
 
-        return new SlotState(EnvelopeState.Valid, sequence, content, string.Empty);
+        return new SlotState(EnvelopeState.Valid, sequence, content, string.Empty, false);
     }
 
-    private sealed record SlotState(EnvelopeState State, uint Sequence, StoreContent? Content, string Reason);
+    private static T Guard<T>(string what, Func<T> action) => StoreOperation.Guard(what, action);
 
-    private sealed record CurrentState(int? Slot, uint Sequence, StoreContent Content, StoreContent Raw, bool CloneDetected);
+    /// <summary>What one slot holds; <c>Uncommitted</c>: invalid only because a write never completed (no commit marker, the rest erased), so no committed state is lost with it.</summary>
+    private sealed record SlotState(EnvelopeState State, uint Sequence, StoreContent? Content, string Reason, bool Uncommitted);
+
+    private sealed record CurrentState(SlotState[] Slots, int? Slot, uint Sequence, StoreContent Content, StoreContent Raw, bool CloneDetected)
+    {
+        /// <summary>Whether this operation already copied the partition to the quarantine.</summary>
+        public bool Kept { get; set; }
+    }
 }

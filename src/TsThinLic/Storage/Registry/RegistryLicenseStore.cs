@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using TsThinLic.Logging;
 using TsThinLic.Pdu;
 using TsThinLic.Records;
+using TsThinLic.Storage.Files;
 
 namespace TsThinLic.Storage.Registry;
 
@@ -20,6 +21,9 @@ namespace TsThinLic.Storage.Registry;
 /// <c>HardwareID\DeviceFingerprint</c>, and per entry <c>LicenseVersion</c> (dwVersion) and <c>StoredAt</c>; while an
 /// update is in flight the new entry also names the entries it replaces (<c>Supersedes</c>), so that an upgrade takes
 /// effect whole at the moment its <c>ClientLicense</c> is written, even if deleting the old entry never happens.
+/// Writers in different processes exclude each other through the lock the caller gives (a named mutex on Windows, a
+/// lock file beside a .reg); before a write deletes or overwrites a record that failed its checks (not merely an
+/// interrupted write), the whole key is copied to the quarantine as a .reg.
 /// </summary>
 public sealed class RegistryLicenseStore : IVerifiableLicenseStore, ITransferableLicenseStore
 {
@@ -52,21 +56,59 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore, ITransferabl
     private readonly IRegistry _registry;
     private readonly DeviceFingerprint? _deviceFingerprint;
     private readonly ILogger _logger;
+    private readonly Func<IDisposable>? _exclusiveLock;
+    private readonly IStoreQuarantine? _quarantine;
     private readonly Lock _lock = new();
 
-    public RegistryLicenseStore(IRegistry registry, DeviceFingerprint? deviceFingerprint = null, ILogger? logger = null)
+    /// <param name="registry">The registry (or a hive in memory).</param>
+    /// <param name="deviceFingerprint">This device's fingerprint, for clone detection; null to skip it.</param>
+    /// <param name="logger">Where damaged records and quarantines are reported.</param>
+    /// <param name="exclusiveLock">Taken around every write, to exclude other processes; null for none.</param>
+    /// <param name="quarantine">Where the key is copied before a damaged record is deleted or overwritten; null for nowhere (logged).</param>
+    public RegistryLicenseStore(IRegistry registry, DeviceFingerprint? deviceFingerprint = null, ILogger? logger = null, Func<IDisposable>? exclusiveLock = null, IStoreQuarantine? quarantine = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         _registry = registry;
         _deviceFingerprint = deviceFingerprint;
         _logger = logger ?? NullLogger.Instance;
+        _exclusiveLock = exclusiveLock;
+        _quarantine = quarantine;
     }
+
+    /// <summary>Where the key is copied before a damaged record is deleted or overwritten, if anywhere.</summary>
+    public IStoreQuarantine? Quarantine => _quarantine;
+
+    /// <summary>The registry the store runs over.</summary>
+    internal IRegistry Registry => _registry;
 
     public LicenseStoreSnapshot Load()
     {
         lock (_lock)
         {
             return Guard("read", () => Read(log: true).Effective.ToSnapshot());
+        }
+    }
+
+    public LicenseStoreSnapshot LoadOrCreateHardwareId(Func<ClientHardwareId> create, out bool created)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        lock (_lock)
+        {
+            bool made = false;
+            LicenseStoreSnapshot snapshot = Guard("write", () => StoreOperation.LoadOrCreateHardwareId(
+                read: log => Read(log),
+                content: state => state.Effective,
+                exclusive: () => _exclusiveLock?.Invoke(),
+                commit: (state, next) =>
+                {
+                    KeepDamaged(state, hardwareIdToo: true);
+                    Write(state, next, null, null);
+                },
+                create,
+                _deviceFingerprint,
+                out made));
+            created = made;
+            return snapshot;
         }
     }
 
@@ -77,6 +119,7 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore, ITransferabl
         {
             Guard("write", () =>
             {
+                using IDisposable? exclusive = _exclusiveLock?.Invoke();
                 State state = Read(log: true);
                 StoreContent next = state.Effective.Apply(update, _deviceFingerprint);
                 if (update.License is { } license)
@@ -89,6 +132,7 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore, ITransferabl
                     }
                 }
 
+                KeepDamaged(state, hardwareIdToo: update.HardwareId is not null);
                 Write(state, next, update.License, update.Supersedes);
                 return 0;
             });
@@ -101,6 +145,8 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore, ITransferabl
         {
             Guard("wipe", () =>
             {
+                using IDisposable? exclusive = _exclusiveLock?.Invoke();
+                KeepDamaged(Read(log: true), hardwareIdToo: !licensesOnly);
                 // CALs first, then the HWID record: an interrupted wipe leaves the HWID with fewer CALs, never CALs
                 // without the HWID they were issued to.
                 _registry.DeleteKeyTree(StoreKey);
@@ -136,6 +182,8 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore, ITransferabl
         {
             Guard("write", () =>
             {
+                using IDisposable? exclusive = _exclusiveLock?.Invoke();
+                KeepDamaged(Read(log: true), hardwareIdToo: true);
                 _registry.DeleteKeyTree(StoreKey);
                 _registry.DeleteKeyTree(HardwareIdKey);
                 if (contents.HardwareId is { } hardwareId)
@@ -157,7 +205,13 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore, ITransferabl
         }
     }
 
-    public StoreVerification Verify()
+    public StoreVerification Verify() => Verify(environment: true);
+
+    /// <summary>
+    /// Every record, and with <paramref name="environment"/> the key's ACL and the write filter: a hive read from a .reg
+    /// file carries neither, so its store leaves them out.
+    /// </summary>
+    internal StoreVerification Verify(bool environment)
     {
         lock (_lock)
         {
@@ -170,8 +224,12 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore, ITransferabl
                     findings.Add(new StoreFinding(@"HardwareID\" + DeviceFingerprintValue, StoreFindingKind.Clone, "the HWID was made on another device; a new one is made on next use"));
                 }
 
-                findings.AddRange(CheckEnvironment());
-                return new StoreVerification(@"registry HKLM\" + RootKey, findings, state.Effective.ToSnapshot());
+                if (environment)
+                {
+                    findings.AddRange(CheckEnvironment());
+                }
+
+                return new StoreVerification(@"registry HKLM\" + RootKey, findings, state.Effective.ToSnapshot()) { Quarantined = _quarantine?.List() ?? [] };
             });
         }
     }
@@ -229,6 +287,37 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore, ITransferabl
         }
 
         return findings;
+    }
+
+    /// <summary>
+    /// Copies the key to the quarantine as a .reg (and says so) before a write deletes a damaged entry (every write
+    /// removes the entries the next content does not keep) or, with <paramref name="hardwareIdToo"/>, overwrites a
+    /// damaged HWID record. An entry left incomplete by an interrupted write never held a committed CAL and is not kept.
+    /// </summary>
+    private void KeepDamaged(State state, bool hardwareIdToo)
+    {
+        var damaged = state.Damaged.Where(d => hardwareIdToo || !d.Record.StartsWith(@"HardwareID\", StringComparison.Ordinal)).ToArray();
+        if (damaged.Length == 0)
+        {
+            return;
+        }
+
+        string records = string.Join(", ", damaged.Select(d => d.Record));
+        string reasons = string.Join("; ", damaged.Select(d => $"{d.Record}: {d.Reason}"));
+        if (_quarantine is null)
+        {
+            Log.StoreRecordDiscarded(_logger, records, reasons);
+            return;
+        }
+
+        byte[] image = RegFile.Encode(RegFile.Write(RegistryTree.Copy(_registry, RootKey), RootKey));
+        if (_quarantine.HoldsCopy(copy => copy.AsSpan().SequenceEqual(image)))
+        {
+            return;
+        }
+
+        QuarantinedImage kept = _quarantine.Keep(image, ".reg", @"registry HKLM\" + RootKey, reasons);
+        Log.StoreRecordQuarantined(_logger, records, kept.Path, reasons);
     }
 
     private void CheckAcl(string key, bool reportValid, List<StoreFinding> findings)
@@ -416,9 +505,15 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore, ITransferabl
     private State Read(bool log)
     {
         var findings = new List<StoreFinding>();
-        void Corrupt(string record, string reason)
+        var damaged = new List<(string Record, string Reason)>();
+        void Corrupt(string record, string reason, bool interrupted = false)
         {
             findings.Add(new StoreFinding(record, StoreFindingKind.Corrupt, reason));
+            if (!interrupted)
+            {
+                damaged.Add((record, reason));
+            }
+
             if (log)
             {
                 Log.StoreRecordCorrupt(_logger, record, reason);
@@ -464,13 +559,13 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore, ITransferabl
                 continue;
             }
 
-            if (TryReadEntry(StoreKey + "\\" + name, out StoredLicense? license, out string reason))
+            if (TryReadEntry(StoreKey + "\\" + name, out StoredLicense? license, out string reason, out bool incomplete))
             {
                 entries.Add((name, license!));
             }
             else
             {
-                Corrupt(record, reason);
+                Corrupt(record, reason, interrupted: incomplete);
             }
         }
 
@@ -519,25 +614,30 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore, ITransferabl
             Log.StoreCloneDetected(_logger);
         }
 
-        return new State(raw, effective, clone, names, entries, chosen.Select(c => c.Name).ToHashSet(StringComparer.OrdinalIgnoreCase), superseded, findings);
+        return new State(raw, effective, clone, names, entries, chosen.Select(c => c.Name).ToHashSet(StringComparer.OrdinalIgnoreCase), superseded, findings, damaged);
     }
 
-    private bool TryReadEntry(string key, out StoredLicense? license, out string reason)
+    private bool TryReadEntry(string key, out StoredLicense? license, out string reason, out bool incomplete)
     {
         license = null;
+        incomplete = false;
         RegistryValue? info = _registry.GetValue(key, ClientLicenseValue);
         RegistryValue? scope = _registry.GetValue(key, LicenseScopeValue);
         RegistryValue? company = _registry.GetValue(key, CompanyNameValue);
         RegistryValue? product = _registry.GetValue(key, ProductIdValue);
         if (info is null || scope is null || company is null || product is null)
         {
+            // ClientLicense is written last, so an entry without it is an update that never completed; one with it
+            // but missing another value was damaged after the fact.
+            incomplete = info is null;
             reason = "incomplete: ClientLicense, LicenseScope, CompanyName and ProductID are all required (an interrupted write)";
             return false;
         }
 
         if (info.Type != RegistryValueType.Binary || info.Data.Length is 0 or > LicenseStoreLimits.MaxLicenseInfoLength)
         {
-            reason = $"ClientLicense is {info.Type} of {info.Data.Length} bytes; REG_BINARY of 1..{LicenseStoreLimits.MaxLicenseInfoLength} expected";
+            reason = $"ClientLicense is {info.Type} of {info.Data.Length} bytes; REG_BINARY of 1..{LicenseStoreLimits.MaxLicenseInfoLength} expected"
+                + (info.Data.Length > LicenseStoreLimits.MaxLicenseInfoLength ? " (a longer CAL cannot be presented: a LICENSE_INFO's wMsgSize is 16-bit)" : string.Empty);
             return false;
         }
 
@@ -585,7 +685,8 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore, ITransferabl
         }
         catch (Exception exception) when (IsRegistryFailure(exception))
         {
-            throw new LicenseStoreException($"The registry refused the store's {what} of HKLM\\{RootKey}: {exception.Message}", exception);
+            // The system's words: the AOT host's own messages are resource keys (UnauthorizedAccess_RegistryKeyGeneric_Key).
+            throw new LicenseStoreException($"The registry refused the store's {what} of HKLM\\{RootKey}: {OsErrorText.Describe(exception)}", exception);
         }
     }
 
@@ -597,5 +698,6 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore, ITransferabl
         IReadOnlyList<(string Name, StoredLicense License)> Entries,
         HashSet<string> Chosen,
         HashSet<string> Superseded,
-        IReadOnlyList<StoreFinding> Findings);
+        IReadOnlyList<StoreFinding> Findings,
+        IReadOnlyList<(string Record, string Reason)> Damaged);
 }
