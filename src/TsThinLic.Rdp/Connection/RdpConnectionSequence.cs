@@ -36,8 +36,7 @@ public sealed class RdpConnectionSequence
     public const uint ServerSkipChannelJoinSupported = 0x00000008;
 
     private readonly RdpConnectionOptions _options;
-    private readonly ClientIdentity _identity;
-    private readonly LicenseStoreSnapshot _stored;
+    private readonly Func<(ClientIdentity Identity, LicenseStoreSnapshot Stored)> _licensingIdentity;
     private readonly IRandomSource _random;
     private readonly IRandomSource _secretRandom;
     private readonly TimeProvider _time;
@@ -57,17 +56,36 @@ public sealed class RdpConnectionSequence
     /// <param name="secretRandom">NLA's randoms (NTLM client challenge and session key, CredSSP nonce): never recorded; <paramref name="random"/> when null.</param>
     /// <param name="time">NTLM's timestamp when the server sends none; the system clock when null.</param>
     public RdpConnectionSequence(RdpConnectionOptions options, ClientIdentity identity, LicenseStoreSnapshot stored, IRandomSource random, IRandomSource? secretRandom = null, TimeProvider? time = null)
+        : this(options, Fixed(identity, stored), random, secretRandom, time)
+    {
+    }
+
+    /// <param name="options">What the client announces.</param>
+    /// <param name="licensingIdentity">
+    /// Called once, when licensing begins ([MS-RDPBCGR] 1.3.1.1, after the Client Info PDU): the device's HWID and names
+    /// and the store's CALs. A caller that makes a first use's HWID here commits it only for a connection that got as far
+    /// as licensing, so a refused NLA logon or a server that never answers leaves the store as it was.
+    /// </param>
+    /// <param name="random">The client random and the licensing randoms, in that order (what --record-secrets records).</param>
+    /// <param name="secretRandom">NLA's randoms (NTLM client challenge and session key, CredSSP nonce): never recorded; <paramref name="random"/> when null.</param>
+    /// <param name="time">NTLM's timestamp when the server sends none; the system clock when null.</param>
+    public RdpConnectionSequence(RdpConnectionOptions options, Func<(ClientIdentity Identity, LicenseStoreSnapshot Stored)> licensingIdentity, IRandomSource random, IRandomSource? secretRandom = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(identity);
-        ArgumentNullException.ThrowIfNull(stored);
+        ArgumentNullException.ThrowIfNull(licensingIdentity);
         ArgumentNullException.ThrowIfNull(random);
         _options = options;
-        _identity = identity;
-        _stored = stored;
+        _licensingIdentity = licensingIdentity;
         _random = random;
         _secretRandom = secretRandom ?? random;
         _time = time ?? TimeProvider.System;
+    }
+
+    private static Func<(ClientIdentity Identity, LicenseStoreSnapshot Stored)> Fixed(ClientIdentity identity, LicenseStoreSnapshot stored)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        ArgumentNullException.ThrowIfNull(stored);
+        return () => (identity, stored);
     }
 
     private enum State
@@ -521,7 +539,8 @@ public sealed class RdpConnectionSequence
             PreambleFlags = _options.Licensing.PreambleFlags,
             SecurityHeader = _options.Licensing.SecurityHeader,
         };
-        Licensing = new LicensingClient(_identity, _stored, _random, licensingOptions);
+        (ClientIdentity identity, LicenseStoreSnapshot stored) = _licensingIdentity();
+        Licensing = new LicensingClient(identity, stored, _random, licensingOptions);
         _state = State.AwaitingLicensing;
         Phase = ConnectionPhase.Licensing;
         return new ConnectionStepResult(ConnectionStatus.AwaitingPdu, written);

@@ -19,8 +19,8 @@ namespace TsThinLic.Rdp.Connection;
 /// Level Authentication, so whatever observes that session sees NLA connections too). The attempt through licensing is
 /// bounded by <see cref="RdpProbeOptions.Timeout"/>, the wait for the verdict by <see cref="RdpProbeOptions.VerdictTimeout"/>
 /// (both measured with the injected <see cref="TimeProvider"/>): it never hangs. Persists through the store only after
-/// licensing completed, as <see cref="PipeLicensingDriver"/> does; a first use's HWID is made and committed under the
-/// store's lock before connecting (<see cref="ILicenseStore.LoadOrCreateHardwareId"/>).
+/// licensing completed, as <see cref="PipeLicensingDriver"/> does; a first use's HWID is committed under the store's lock
+/// when licensing begins (<see cref="ILicenseStore.LoadOrCreateHardwareId"/>), never for a connection that stops before.
 /// </summary>
 public sealed class RdpProbe
 {
@@ -56,18 +56,13 @@ public sealed class RdpProbe
 
         var result = new ProbeResult(host, port);
         long start = _time.GetTimestamp();
-        // DESIGN.md, Stores: concurrent first uses agree on one HWID, the one committed under the store's lock.
-        LicenseStoreSnapshot stored = _store.LoadOrCreateHardwareId(() => HardwareIdGenerator.Create(_options.PlatformId, _random), out bool hardwareIdCreated);
-        ClientHardwareId hardwareId = stored.HardwareId ?? throw new InvalidOperationException("The store returned no HWID from LoadOrCreateHardwareId.");
-        result.HardwareId = hardwareId;
-        result.HardwareIdCreated = hardwareIdCreated;
-        var identity = new ClientIdentity(hardwareId, _options.UserName, _options.MachineName);
+        var identity = new LicensingIdentity(this, result);
         var random = new RecordingRandomSource(_random);
 
         using var deadline = new CancellationTokenSource(_options.Timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         NlaTokenFormat format = _options.TokenFormat ?? NlaTokenFormat.RawNtlm;
-        var attempt = new Attempt(this, result, identity, stored, random, linked.Token, cancellationToken, format);
+        var attempt = new Attempt(this, result, identity, random, linked.Token, cancellationToken, format);
         try
         {
             NegotiationProtocols requested = _options.Security switch
@@ -82,7 +77,7 @@ public sealed class RdpProbe
                 RdpLog.ProbeFallingBackToStandardSecurity(_logger, RdpSpecNames.NegotiationFailure(result.Failure.NegotiationFailure.Value));
                 result.Failure = null;
                 result.FellBackToStandardSecurity = true;
-                attempt = new Attempt(this, result, identity, stored, random, linked.Token, cancellationToken, format);
+                attempt = new Attempt(this, result, identity, random, linked.Token, cancellationToken, format);
                 await attempt.RunAsync(host, port, NegotiationProtocols.Rdp).ConfigureAwait(false);
             }
             else if (_options.Security == ProbeSecurity.Auto && result.Failure?.NegotiationFailure is NegotiationFailureCode.HybridRequiredByServer)
@@ -96,7 +91,7 @@ public sealed class RdpProbe
                     RdpLog.ProbeUsingNla(_logger, RdpSpecNames.NegotiationFailure(NegotiationFailureCode.HybridRequiredByServer));
                     result.Failure = null;
                     result.SwitchedToNla = true;
-                    attempt = new Attempt(this, result, identity, stored, random, linked.Token, cancellationToken, format);
+                    attempt = new Attempt(this, result, identity, random, linked.Token, cancellationToken, format);
                     await attempt.RunAsync(host, port, NlaProtocols).ConfigureAwait(false);
                 }
             }
@@ -108,7 +103,7 @@ public sealed class RdpProbe
                 RdpLog.ProbeRetryingWithSpnego(_logger, result.Failure.Nla.Message);
                 result.Failure = null;
                 result.NlaAttempts.Add(NlaTokenFormat.RawNtlm);
-                attempt = new Attempt(this, result, identity, stored, random, linked.Token, cancellationToken, NlaTokenFormat.Spnego);
+                attempt = new Attempt(this, result, identity, random, linked.Token, cancellationToken, NlaTokenFormat.Spnego);
                 await attempt.RunAsync(host, port, result.RequestedProtocols).ConfigureAwait(false);
             }
         }
@@ -120,7 +115,7 @@ public sealed class RdpProbe
 
         result.RandomBlocks = random.Requests;
         result.Total = _time.GetElapsedTime(start);
-        if (result.Succeeded)
+        if (result.Succeeded && identity.Stored is { HardwareId: { } hardwareId } stored)
         {
             Persist(result, stored, hardwareId, attempt.LicensingStep!);
         }
@@ -165,8 +160,48 @@ public sealed class RdpProbe
         }
     }
 
+    /// <summary>
+    /// The device's HWID and the store's CALs for licensing, read once per probe when the first attempt reaches licensing.
+    /// DESIGN.md, Stores: concurrent first uses agree on one HWID, the one committed under the store's lock; and it is
+    /// committed only then, so a connection that never reaches licensing (a refused NLA logon, a server that says
+    /// nothing, a wrong certificate) leaves the store as it was. A first use's candidate is drawn before connecting, so
+    /// the randoms a connection uses come in the same order whether the store had a HWID or not.
+    /// </summary>
+    private sealed class LicensingIdentity
+    {
+        private readonly RdpProbe _owner;
+        private readonly ProbeResult _result;
+        private readonly ClientHardwareId? _candidate;
+        private (ClientIdentity Identity, LicenseStoreSnapshot Stored)? _value;
+
+        public LicensingIdentity(RdpProbe owner, ProbeResult result)
+        {
+            _owner = owner;
+            _result = result;
+            _candidate = owner._store.Load().HardwareId is null ? HardwareIdGenerator.Create(owner._options.PlatformId, owner._random) : null;
+        }
+
+        /// <summary>What the store held, with the HWID, once licensing began; null before.</summary>
+        public LicenseStoreSnapshot? Stored => _value?.Stored;
+
+        public (ClientIdentity Identity, LicenseStoreSnapshot Stored) Get()
+        {
+            if (_value is { } value)
+            {
+                return value;
+            }
+
+            LicenseStoreSnapshot stored = _owner._store.LoadOrCreateHardwareId(() => _candidate ?? HardwareIdGenerator.Create(_owner._options.PlatformId, _owner._random), out bool created);
+            ClientHardwareId hardwareId = stored.HardwareId ?? throw new InvalidOperationException("The store returned no HWID from LoadOrCreateHardwareId.");
+            _result.HardwareId = hardwareId;
+            _result.HardwareIdCreated = created;
+            _value = (new ClientIdentity(hardwareId, _owner._options.UserName, _owner._options.MachineName), stored);
+            return _value.Value;
+        }
+    }
+
     /// <summary>One TCP connection: the sequence, the socket, the TLS session and the phase clock.</summary>
-    private sealed class Attempt(RdpProbe owner, ProbeResult result, ClientIdentity identity, LicenseStoreSnapshot stored, IRandomSource random, CancellationToken attemptToken, CancellationToken callerToken, NlaTokenFormat tokenFormat)
+    private sealed class Attempt(RdpProbe owner, ProbeResult result, LicensingIdentity identity, IRandomSource random, CancellationToken attemptToken, CancellationToken callerToken, NlaTokenFormat tokenFormat)
     {
         private readonly byte[] _readBuffer = new byte[ReadBufferLength];
         private readonly ArrayBufferWriter<byte> _incoming = new(ReadBufferLength);
@@ -277,7 +312,7 @@ public sealed class RdpProbe
             };
 
             // NLA's randoms come from the plain source, like TLS's: --record-secrets records the RDP and licensing ones only.
-            _sequence = new RdpConnectionSequence(options, identity, stored, random, owner._random, owner._time);
+            _sequence = new RdpConnectionSequence(options, identity.Get, random, owner._random, owner._time);
             var output = new ArrayBufferWriter<byte>(1024);
             ConnectionStepResult step = _sequence.Start(output);
             await SendAsync(output).ConfigureAwait(false);
