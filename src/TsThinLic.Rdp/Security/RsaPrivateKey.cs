@@ -1,7 +1,7 @@
 using Org.BouncyCastle.Math;
 using TsThinLic.Crypto;
 
-namespace TsThinLic.Emulator;
+namespace TsThinLic.Rdp.Security;
 
 /// <summary>
 /// [MS-RDPELE 5.1.4] The license server's side of the textbook RSA key exchange, for the emulated server in tests
