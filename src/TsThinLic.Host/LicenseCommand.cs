@@ -39,6 +39,9 @@ internal static class LicenseCommand
         command.Options.Add(machineOption);
         command.Options.Add(timeoutOption);
         command.Options.Add(serverOption);
+        Option<string?> keyLogOption = KeyLogFile.CreateOption();
+        keyLogOption.Description += " With --server only.";
+        command.Options.Add(keyLogOption);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             if (!StoreSelection.TryOpen(parseResult.GetValue(storeOption), parseResult.GetValue(profileOption), out StoreSelection? selection, out string storeError))
@@ -49,9 +52,15 @@ internal static class LicenseCommand
 
             using StoreSelection opened = selection!;
             bool json = parseResult.GetValue(jsonOption);
+            if (parseResult.GetValue(keyLogOption) is not null && parseResult.GetValue(serverOption) is null)
+            {
+                await error.WriteLineAsync("--keylog needs --server: the emulated exchange has no TLS").ConfigureAwait(false);
+                return HostApp.ExitCannotRun;
+            }
+
             if (parseResult.GetValue(serverOption) is { } server)
             {
-                int exitCode = await ProbeCommand.LicenseAgainstServerAsync(server, opened.Store, opened.PlatformId, parseResult.GetValue(userOption)!, parseResult.GetValue(machineOption)!, parseResult.GetValue(timeoutOption), json, output, error, cancellationToken).ConfigureAwait(false);
+                int exitCode = await ProbeCommand.LicenseAgainstServerAsync(server, opened.Store, opened.PlatformId, parseResult.GetValue(userOption)!, parseResult.GetValue(machineOption)!, parseResult.GetValue(timeoutOption), json, parseResult.GetValue(keyLogOption), output, error, cancellationToken).ConfigureAwait(false);
                 opened.Complete();
                 return exitCode;
             }

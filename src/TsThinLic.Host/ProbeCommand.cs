@@ -30,6 +30,7 @@ internal static class ProbeCommand
         var profileOption = new Option<string?>("--profile") { Description = "A device profile (hardware/….json): its store and PlatformId." };
         var secretsOption = new Option<string?>("--record-secrets") { Description = "Write the randoms, HWID and PDUs a transcript needs to this file (key material: test servers only)." };
         var jsonOption = new Option<bool>("--json") { Description = "Print the result as JSON." };
+        Option<string?> keyLogOption = KeyLogFile.CreateOption();
 
         var command = new Command("probe", "Connect to an RDP server through licensing and report what happened.");
         command.Arguments.Add(targetArgument);
@@ -42,6 +43,7 @@ internal static class ProbeCommand
         command.Options.Add(profileOption);
         command.Options.Add(secretsOption);
         command.Options.Add(jsonOption);
+        command.Options.Add(keyLogOption);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             if (!TryParseTarget(parseResult.GetValue(targetArgument)!, out string host, out int port))
@@ -68,6 +70,13 @@ internal static class ProbeCommand
 
             using StoreSelection opened = selection!;
             ILicenseStore store = opened.Store;
+            if (!KeyLogFile.TryOpen(parseResult.GetValue(keyLogOption), out KeyLogFile? keyLog, out string keyLogError))
+            {
+                await error.WriteLineAsync(keyLogError).ConfigureAwait(false);
+                return HostApp.ExitCannotRun;
+            }
+
+            using KeyLogFile? keyLogFile = keyLog;
             var options = new RdpProbeOptions
             {
                 PlatformId = opened.PlatformId,
@@ -76,9 +85,11 @@ internal static class ProbeCommand
                 Domain = parseResult.GetValue(domainOption)!,
                 MachineName = parseResult.GetValue(machineOption)!,
                 Timeout = TimeSpan.FromSeconds(timeout),
+                KeyLog = keyLogFile?.Writer,
             };
             ProbeResult result = await RunAsync(store, options, host, port, cancellationToken).ConfigureAwait(false);
             opened.Complete();
+            keyLogFile?.ReportProblem(error);
 
             if (parseResult.GetValue(secretsOption) is { } secretsPath)
             {
@@ -94,7 +105,7 @@ internal static class ProbeCommand
     }
 
     /// <summary><c>tsthinlic license --server HOST[:PORT]</c>: the probe's connection, with the store to persist into.</summary>
-    internal static async Task<int> LicenseAgainstServerAsync(string server, ILicenseStore store, uint platformId, string user, string machine, double timeout, bool json, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    internal static async Task<int> LicenseAgainstServerAsync(string server, ILicenseStore store, uint platformId, string user, string machine, double timeout, bool json, string? keyLogPath, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         if (!TryParseTarget(server, out string host, out int port) || !(timeout is > 0 and <= 3600))
         {
@@ -102,8 +113,16 @@ internal static class ProbeCommand
             return HostApp.ExitCannotRun;
         }
 
-        var options = new RdpProbeOptions { UserName = user, MachineName = machine, PlatformId = platformId, Timeout = TimeSpan.FromSeconds(timeout) };
+        if (!KeyLogFile.TryOpen(keyLogPath, out KeyLogFile? keyLog, out string keyLogError))
+        {
+            await error.WriteLineAsync(keyLogError).ConfigureAwait(false);
+            return HostApp.ExitCannotRun;
+        }
+
+        using KeyLogFile? keyLogFile = keyLog;
+        var options = new RdpProbeOptions { UserName = user, MachineName = machine, PlatformId = platformId, Timeout = TimeSpan.FromSeconds(timeout), KeyLog = keyLogFile?.Writer };
         ProbeResult result = await RunAsync(store, options, host, port, cancellationToken).ConfigureAwait(false);
+        keyLogFile?.ReportProblem(error);
         HostApp.WriteFields(output, json, writer => Describe(result, options, writer));
 
         return ExitCode(result);

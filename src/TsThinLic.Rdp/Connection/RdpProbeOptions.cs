@@ -1,3 +1,4 @@
+using TsThinLic.Rdp.Tls;
 using TsThinLic.Transport;
 
 namespace TsThinLic.Rdp.Connection;
@@ -25,4 +26,7 @@ public sealed class RdpProbeOptions
 
     /// <summary>The whole attempt, TCP connect through the licensing verdict, must end within this.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Where the TLS session's secrets go (<c>--keylog</c>, <c>SSLKEYLOGFILE</c>); null: nowhere.</summary>
+    public ITlsKeyLog? KeyLog { get; init; }
 }
