@@ -378,7 +378,8 @@ public sealed class RdpConnectionSequence
                 return Fail(ConnectionFailureReason.SecurityFailed, "the server sent an encrypted PDU, but no keys were exchanged");
             }
 
-            if (!TryDecrypt(data, flags, out payload))
+            // The basic security header (flags without SEC_ENCRYPT) followed by the cleartext.
+            if (!_cipher.TryOpen(data, out payload))
             {
                 return Fail(ConnectionFailureReason.SecurityFailed, "an encrypted server PDU failed its MAC check or is too short");
             }
@@ -422,32 +423,6 @@ public sealed class RdpConnectionSequence
             default:
                 return new ConnectionStepResult(ConnectionStatus.AwaitingPdu, written, licensing: step);
         }
-    }
-
-    /// <summary>Decrypts a server PDU; returns the basic security header (flags without SEC_ENCRYPT) followed by the cleartext.</summary>
-    private bool TryDecrypt(ReadOnlySpan<byte> data, SecurityFlags flags, out byte[] payload)
-    {
-        payload = [];
-        int headerLength = _cipher!.IsFips ? 4 + 2 + 1 + 1 + StandardSecurityCipher.SignatureLength : 4 + StandardSecurityCipher.SignatureLength;
-        if (data.Length < headerLength)
-        {
-            return false;
-        }
-
-        int padding = _cipher.IsFips ? data[7] : 0;
-        ReadOnlySpan<byte> signature = data.Slice(headerLength - StandardSecurityCipher.SignatureLength, StandardSecurityCipher.SignatureLength);
-        byte[] body = data[headerLength..].ToArray();
-        if (!_cipher.TryDecrypt(body, signature, padding, (flags & SecurityFlags.SecureChecksum) != 0, out int length))
-        {
-            return false;
-        }
-
-        payload = new byte[SecurityHeader.Length + length];
-        BinaryPrimitives.WriteUInt16LittleEndian(payload, (ushort)(flags & ~SecurityFlags.Encrypt));
-        payload[2] = data[2];
-        payload[3] = data[3];
-        body.AsSpan(0, length).CopyTo(payload.AsSpan(SecurityHeader.Length));
-        return true;
     }
 
     /// <summary>A security header with <paramref name="flags"/>, then the data: encrypted and signed when keys were exchanged.</summary>
