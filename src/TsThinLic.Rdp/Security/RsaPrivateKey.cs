@@ -21,6 +21,9 @@ internal sealed class RsaPrivateKey
 
     public int ModulusLength => PublicKey.ModulusLength;
 
+    /// <summary>d, for writing the key to a file (<see cref="RsaPrivateKeyFile.WriteRsaKeysIni"/>); key material.</summary>
+    internal BigInteger PrivateExponent => _privateExponent;
+
     public static RsaPrivateKey FromBigEndian(ReadOnlySpan<byte> modulus, ReadOnlySpan<byte> publicExponent, ReadOnlySpan<byte> privateExponent)
         => Create(RsaMath.FromBigEndian(modulus), RsaMath.FromBigEndian(publicExponent), RsaMath.FromBigEndian(privateExponent));
 

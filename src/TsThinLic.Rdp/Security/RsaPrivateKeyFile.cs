@@ -62,6 +62,19 @@ internal static class RsaPrivateKeyFile
         return false;
     }
 
+    /// <summary>
+    /// The key as xrdp's rsakeys.ini (<c>[keys]</c>, <c>pub_exp</c>, <c>pub_mod</c>, <c>pri_exp</c>, bytes least
+    /// significant first): how an emulated server's key is handed to <c>replay --license-key</c>. Key material.
+    /// </summary>
+    public static string WriteRsaKeysIni(RsaPrivateKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        static string Bytes(ReadOnlySpan<byte> littleEndian) => string.Join(",", littleEndian.ToArray().Select(b => "0x" + b.ToString("x2", CultureInfo.InvariantCulture)));
+        byte[] exponent = BitConverter.IsLittleEndian ? BitConverter.GetBytes((uint)key.PublicKey.PublicExponent) : [.. BitConverter.GetBytes((uint)key.PublicKey.PublicExponent).Reverse()];
+        byte[] privateExponent = RsaMath.ToLittleEndian(key.PrivateExponent, key.ModulusLength);
+        return $"[keys]\npub_exp={Bytes(exponent)}\npub_mod={Bytes(key.PublicKey.ModulusLittleEndian.Span)}\npri_exp={Bytes(privateExponent)}\n";
+    }
+
     private static bool TryParseRsaKeysIni(string text, [NotNullWhen(true)] out RsaPrivateKey? key, out string error)
     {
         key = null;
@@ -164,7 +177,8 @@ internal static class RsaPrivateKeyFile
             return true;
         }
 
-        return TryParsePkcs1(der, out key, out error);
+        // A PKCS#8 structure whose key is not RSA says so; anything else may still be a bare PKCS#1 key.
+        return !error.StartsWith("PKCS#8: not an RSA key", StringComparison.Ordinal) && TryParsePkcs1(der, out key, out error);
     }
 
     // [RFC 5208 5] PrivateKeyInfo ::= SEQUENCE { version, AlgorithmIdentifier { rsaEncryption, NULL }, OCTET STRING RSAPrivateKey }

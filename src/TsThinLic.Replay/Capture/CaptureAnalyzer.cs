@@ -177,7 +177,7 @@ public static class CaptureAnalyzer
                     keys.KeyLog,
                     (fromClient, offset) => fromClient ? clientCipher.Where(clientTls + offset) : serverCipher.Where(serverTls + offset));
                 notes.AddRange(tls.Notes);
-                tlsRecords = tls.Records;
+                tlsRecords = [.. tls.Records.Select(r => r with { FrameIndex = (r.FromClient ? clientCipher : serverCipher).FrameAt((r.FromClient ? clientTls : serverTls) + r.End - 1).FrameIndex })];
                 decryption = $"TLS: {tls.Summary}";
                 if (tls.HasApplicationData)
                 {

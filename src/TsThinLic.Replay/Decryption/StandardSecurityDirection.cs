@@ -56,6 +56,12 @@ internal sealed class StandardSecurityDirection(bool fromClient, StandardSecurit
         }
 
         decrypted = true;
+        if (cipher.IsFips && data.Length >= 8 && (BinaryPrimitives.ReadUInt16LittleEndian(data[4..]) != 0x0010 || data[6] != 1))
+        {
+            // [MS-RDPBCGR 2.2.8.1.1.2.3] TS_SECURITY_HEADER2: length 0x10, version TSFIPS_VERSION1; the MAC does not cover them.
+            problem = $"has a FIPS security header with length 0x{BinaryPrimitives.ReadUInt16LittleEndian(data[4..]):x4} and version {data[6]} (0x0010 and 1 expected)";
+        }
+
         if (cipher.TryOpen(data, out byte[] payload))
         {
             Verified++;
@@ -63,7 +69,7 @@ internal sealed class StandardSecurityDirection(bool fromClient, StandardSecurit
         }
 
         Failed++;
-        problem = payload.Length == 0
+        problem ??= payload.Length == 0
             ? "is too short for its security header"
             : "does not decrypt to a verified MAC: it was altered, or the keys are wrong";
         return payload.Length == 0 ? userData : payload;
@@ -81,13 +87,17 @@ internal sealed class StandardSecurityDirection(bool fromClient, StandardSecurit
             return encryptionRequired ? "is a fast-path PDU in clear though the connection's encryption level requires encryption" : null;
         }
 
+        // [MS-RDPBCGR 2.2.9.1.2] fipsInformation: length 0x10, version TSFIPS_VERSION1; the MAC does not cover them.
+        string? headerProblem = cipher.IsFips && pdu.Length >= headerLength + 4 && (BinaryPrimitives.ReadUInt16LittleEndian(pdu[headerLength..]) != 0x0010 || pdu[headerLength + 2] != 1)
+            ? "is a fast-path PDU whose fipsInformation is not length 0x0010, version 1"
+            : null;
         if (cipher.TryOpenFastPath(pdu[headerLength..], (flags & 0x1) != 0, out _))
         {
             Verified++;
-            return null;
+            return headerProblem;
         }
 
         Failed++;
-        return "is a fast-path PDU whose MAC does not verify: it was altered, or the keys are wrong";
+        return headerProblem ?? "is a fast-path PDU whose MAC does not verify: it was altered, or the keys are wrong";
     }
 }

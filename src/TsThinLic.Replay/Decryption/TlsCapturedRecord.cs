@@ -13,6 +13,9 @@ namespace TsThinLic.Replay.Decryption;
 /// <param name="Plaintext">The content (the fragment itself when not encrypted); null when it could not be decrypted.</param>
 internal sealed record TlsCapturedRecord(bool FromClient, int Index, int Offset, int Length, byte OuterType, byte ContentType, bool Encrypted, byte[]? Plaintext)
 {
+    /// <summary>The capture frame (0-based) that delivered the record's last byte; -1 until the analyzer dates it.</summary>
+    public int FrameIndex { get; init; } = -1;
+
     /// <summary>Where the record ends, counted like <see cref="Offset"/>.</summary>
     public int End => Offset + Length;
 }

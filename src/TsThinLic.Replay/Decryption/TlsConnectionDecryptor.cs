@@ -73,6 +73,7 @@ internal static class TlsConnectionDecryptor
         }
 
         result.ClientRandom = clientHello.Random;
+        client.InitialHelloRecord = clientHellos[0].RecordIndex;
         TlsHello? serverHello = null;
         bool retried = false;
         foreach (TlsHandshakeMessage message in serverHellos.Where(m => m.Type == TlsHandshakeMessage.ServerHello))

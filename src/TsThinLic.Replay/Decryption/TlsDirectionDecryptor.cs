@@ -22,6 +22,9 @@ internal sealed class TlsDirectionDecryptor(bool fromClient, List<TlsRawRecord> 
 
     public List<TlsRawRecord> Records => records;
 
+    /// <summary>The client's record that completed its first ClientHello (it alone may carry a record version below 0x0303).</summary>
+    public int InitialHelloRecord { get; set; } = -1;
+
     public TlsHandshakeAssembler Assembler { get; } = new();
 
     private List<(int End, byte[] Data)> Plaintext => fromClient ? result.ClientApplicationData : result.ServerApplicationData;
@@ -32,6 +35,7 @@ internal sealed class TlsDirectionDecryptor(bool fromClient, List<TlsRawRecord> 
         bool changed = false;
         foreach (TlsRawRecord record in records)
         {
+            CheckHeader(record);
             if (record.Type == ChangeCipherSpec)
             {
                 Add(record, ChangeCipherSpec, false, record.Fragment.ToArray());
@@ -91,6 +95,7 @@ internal sealed class TlsDirectionDecryptor(bool fromClient, List<TlsRawRecord> 
         byte[]? secret = null;
         foreach (TlsRawRecord record in records)
         {
+            CheckHeader(record);
             if (record.Type == ChangeCipherSpec)
             {
                 // [RFC 8446 D.4] middlebox compatibility: a one-byte ChangeCipherSpec, never encrypted, ignored.
@@ -183,6 +188,23 @@ internal sealed class TlsDirectionDecryptor(bool fromClient, List<TlsRawRecord> 
                     _sequence = 0;
                 }
             }
+        }
+    }
+
+    // [RFC 5246 E.1], [RFC 8446 5.1]: every record carries 0x0303 except those of the client's first ClientHello,
+    // which may carry 0x0300 to 0x0303; [RFC 5246 7.1], [RFC 8446 5]: a ChangeCipherSpec is the single byte 1. The
+    // record header is not authenticated in TLS 1.2's clear part: these checks are what catch a change there.
+    private void CheckHeader(TlsRawRecord record)
+    {
+        bool initialHello = fromClient && record.Index <= InitialHelloRecord;
+        if (record.Version != 0x0303 && !(initialHello && record.Version is >= 0x0300 and <= 0x0303))
+        {
+            result.Notes.Add($"{_who}: TLS record {record.Index} ({where(fromClient, record.Offset)}) carries record version 0x{record.Version:x4}, not 0x0303");
+        }
+
+        if (record.Type == ChangeCipherSpec && !(record.Fragment.Length == 1 && record.Fragment.Span[0] == 1))
+        {
+            result.Notes.Add($"{_who}: TLS record {record.Index} ({where(fromClient, record.Offset)}) is a ChangeCipherSpec that is not the single byte 1");
         }
     }
 
