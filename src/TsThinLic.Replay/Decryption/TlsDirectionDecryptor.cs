@@ -219,6 +219,10 @@ internal sealed class TlsDirectionDecryptor(bool fromClient, List<TlsRawRecord> 
         {
             result.Notes.Add($"{_who}: {problem}");
         }
+        else if (Assembler.HasPartialMessage && !_stopped)
+        {
+            result.Notes.Add($"{_who}: the handshake messages end inside a message: a record was cut or altered");
+        }
     }
 
     // [RFC 8446 5.2, 5.4] Opens a record and unpacks TLSInnerPlaintext: the content, the real type, then zeros.
@@ -271,6 +275,12 @@ internal sealed class TlsDirectionDecryptor(bool fromClient, List<TlsRawRecord> 
 
                 break;
             case Alert:
+                if (content.Length == 0 || content.Length % 2 != 0)
+                {
+                    // [RFC 5246 7.2] an alert is two bytes, level and description.
+                    result.Notes.Add($"{_who}: TLS record {record.Index} ({where(fromClient, record.Offset)}) is an alert record of {content.Length} bytes, not whole alerts");
+                }
+
                 for (int i = 0; i + 1 < content.Length; i += 2)
                 {
                     // close_notify (warning 0) ends a connection normally; anything else is worth a note.
