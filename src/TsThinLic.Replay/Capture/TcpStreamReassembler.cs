@@ -73,7 +73,8 @@ public sealed class TcpStreamReassembler
 
         // A capture may start mid-connection: the first data segment seen sets the origin.
         _nextSequence ??= sequence;
-        // Sequence numbers wrap: the signed distance, in a long so that 2^31 behind cannot overflow when negated.
+        // Serial-number distance (RFC 1982); as a long, so that 2^31 behind (int.MinValue, which RFC 1982 leaves
+        // undefined) is not negated back to itself (found by fuzzing: payload[int.MinValue..] threw).
         long ahead = unchecked((int)(sequence - _nextSequence.Value));
         if (ahead < 0)
         {
