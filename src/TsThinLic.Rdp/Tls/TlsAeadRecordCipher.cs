@@ -25,6 +25,7 @@ internal sealed class TlsAeadRecordCipher : TlsRecordCipher
     private readonly bool _tls13;
     private readonly IAeadCipher _aead;
     private readonly int _tagLength;
+    private bool _keyed;
 
     /// <param name="protection">The bulk cipher (not <see cref="TlsRecordProtection.AesCbc"/>).</param>
     /// <param name="key">The write key.</param>
@@ -65,7 +66,7 @@ internal sealed class TlsAeadRecordCipher : TlsRecordCipher
         int additionalLength = _tls13
             ? WriteRecordHeader(additionalData, (byte)TlsContentType.ApplicationData, TlsClientSession.Tls12Version, fragment.Length)
             : WriteTls12AdditionalData(additionalData, sequenceNumber, (byte)type, plaintext.Length);
-        _aead.Init(true, new AeadParameters(_key, _tagLength * 8, Nonce(sequenceNumber)));
+        _aead.Init(true, new AeadParameters(KeyOnce(), _tagLength * 8, Nonce(sequenceNumber)));
         _aead.ProcessAadBytes(additionalData[..additionalLength]);
         int written = _aead.ProcessBytes(input, fragment);
         _aead.DoFinal(fragment.AsSpan(written));
@@ -85,7 +86,7 @@ internal sealed class TlsAeadRecordCipher : TlsRecordCipher
             ? WriteRecordHeader(additionalData, type, version, fragment.Length)
             : WriteTls12AdditionalData(additionalData, sequenceNumber, type, fragment.Length - _tagLength, version);
         byte[] output = new byte[fragment.Length - _tagLength];
-        _aead.Init(false, new AeadParameters(_key, _tagLength * 8, Nonce(sequenceNumber)));
+        _aead.Init(false, new AeadParameters(KeyOnce(), _tagLength * 8, Nonce(sequenceNumber)));
         _aead.ProcessAadBytes(additionalData[..additionalLength]);
         try
         {
@@ -114,6 +115,19 @@ internal sealed class TlsAeadRecordCipher : TlsRecordCipher
     {
         WriteAdditionalData(destination, sequenceNumber, type, version, length);
         return AdditionalDataLength;
+    }
+
+    // The key goes to the first Init only: BouncyCastle's GCM, CCM and ChaCha20-Poly1305 keep it on a null key, so
+    // the AES key schedule and GHASH tables are built once per traffic key, not for every record.
+    private KeyParameter? KeyOnce()
+    {
+        if (_keyed)
+        {
+            return null;
+        }
+
+        _keyed = true;
+        return _key;
     }
 
     // RFC 8446 5.3 / RFC 7905 2: the sequence number, big-endian and left-padded to the IV's length, XOR the IV.

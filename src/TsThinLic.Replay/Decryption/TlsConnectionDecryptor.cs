@@ -51,6 +51,11 @@ internal static class TlsConnectionDecryptor
             side.Finish();
         }
 
+        if (result.NotesLeftOut > 0)
+        {
+            result.Notes.Add($"{result.NotesLeftOut} more note(s) of the same kinds (record versions, alerts, records in clear) left out");
+        }
+
         return result;
     }
 

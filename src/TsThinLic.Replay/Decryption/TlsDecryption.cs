@@ -3,6 +3,12 @@ namespace TsThinLic.Replay.Decryption;
 /// <summary>What decrypting one captured TLS connection gave: the protocol, every record, the application data and the notes.</summary>
 internal sealed class TlsDecryption
 {
+    /// <summary>
+    /// Notes a connection's records may repeat (a bad record version, an alert, a record in clear) stop here: a
+    /// hostile capture of many tiny records must not turn into as many lines of text (and their allocation).
+    /// </summary>
+    public const int MaxRepeatedNotes = 32;
+
     /// <summary>"TLS 1.2" or "TLS 1.3", when the ServerHello said.</summary>
     public string? Version { get; set; }
 
@@ -27,6 +33,9 @@ internal sealed class TlsDecryption
     /// <summary>Problems and facts worth telling, each naming the record.</summary>
     public List<string> Notes { get; } = [];
 
+    /// <summary>Repeating notes left out past <see cref="MaxRepeatedNotes"/>.</summary>
+    public int NotesLeftOut { get; private set; }
+
     /// <summary>Finished messages checked against the handshake transcript (0, 1 or 2).</summary>
     public int FinishedVerified { get; set; }
 
@@ -35,6 +44,18 @@ internal sealed class TlsDecryption
 
     /// <summary>Encrypted records that could not be decrypted (no secret, failed authentication, after a failure).</summary>
     public int RecordsNotDecrypted { get; set; }
+
+    /// <summary>Whether a note that records may repeat still fits; when not, it is counted instead (call before formatting it).</summary>
+    public bool RoomForRepeatedNote()
+    {
+        if (Notes.Count < MaxRepeatedNotes)
+        {
+            return true;
+        }
+
+        NotesLeftOut++;
+        return false;
+    }
 
     /// <summary>Whether any application data was recovered.</summary>
     public bool HasApplicationData => ClientApplicationData.Count + ServerApplicationData.Count > 0;

@@ -107,7 +107,11 @@ internal sealed class TlsDirectionDecryptor(bool fromClient, List<TlsRawRecord> 
             {
                 if (epoch != 0)
                 {
-                    result.Notes.Add($"{_who}: TLS record {record.Index} ({where(fromClient, record.Offset)}) is a type-{record.Type} record in clear after encryption started; it is not used");
+                    if (result.RoomForRepeatedNote())
+                    {
+                        result.Notes.Add($"{_who}: TLS record {record.Index} ({where(fromClient, record.Offset)}) is a type-{record.Type} record in clear after encryption started; it is not used");
+                    }
+
                     Add(record, record.Type, false, null);
                     continue;
                 }
@@ -197,12 +201,12 @@ internal sealed class TlsDirectionDecryptor(bool fromClient, List<TlsRawRecord> 
     private void CheckHeader(TlsRawRecord record)
     {
         bool initialHello = fromClient && record.Index <= InitialHelloRecord;
-        if (record.Version != 0x0303 && !(initialHello && record.Version is >= 0x0300 and <= 0x0303))
+        if (record.Version != 0x0303 && !(initialHello && record.Version is >= 0x0300 and <= 0x0303) && result.RoomForRepeatedNote())
         {
             result.Notes.Add($"{_who}: TLS record {record.Index} ({where(fromClient, record.Offset)}) carries record version 0x{record.Version:x4}, not 0x0303");
         }
 
-        if (record.Type == ChangeCipherSpec && !(record.Fragment.Length == 1 && record.Fragment.Span[0] == 1))
+        if (record.Type == ChangeCipherSpec && !(record.Fragment.Length == 1 && record.Fragment.Span[0] == 1) && result.RoomForRepeatedNote())
         {
             result.Notes.Add($"{_who}: TLS record {record.Index} ({where(fromClient, record.Offset)}) is a ChangeCipherSpec that is not the single byte 1");
         }
@@ -275,7 +279,7 @@ internal sealed class TlsDirectionDecryptor(bool fromClient, List<TlsRawRecord> 
 
                 break;
             case Alert:
-                if (content.Length == 0 || content.Length % 2 != 0)
+                if ((content.Length == 0 || content.Length % 2 != 0) && result.RoomForRepeatedNote())
                 {
                     // [RFC 5246 7.2] an alert is two bytes, level and description.
                     result.Notes.Add($"{_who}: TLS record {record.Index} ({where(fromClient, record.Offset)}) is an alert record of {content.Length} bytes, not whole alerts");
@@ -284,7 +288,7 @@ internal sealed class TlsDirectionDecryptor(bool fromClient, List<TlsRawRecord> 
                 for (int i = 0; i + 1 < content.Length; i += 2)
                 {
                     // close_notify (warning 0) ends a connection normally; anything else is worth a note.
-                    if (content[i] != 1 || content[i + 1] != 0)
+                    if ((content[i] != 1 || content[i + 1] != 0) && result.RoomForRepeatedNote())
                     {
                         result.Notes.Add($"{_who} sent a {(content[i] == 2 ? "fatal" : "warning")} TLS alert {content[i + 1]} ({(TlsAlertDescription)content[i + 1]}) in record {record.Index} ({where(fromClient, record.Offset)})");
                     }
@@ -294,7 +298,10 @@ internal sealed class TlsDirectionDecryptor(bool fromClient, List<TlsRawRecord> 
             case ApplicationData:
                 if (!encrypted)
                 {
-                    result.Notes.Add($"{_who}: TLS record {record.Index} ({where(fromClient, record.Offset)}) carries application data in clear, before encryption started; it is not used");
+                    if (result.RoomForRepeatedNote())
+                    {
+                        result.Notes.Add($"{_who}: TLS record {record.Index} ({where(fromClient, record.Offset)}) carries application data in clear, before encryption started; it is not used");
+                    }
                 }
                 else if (!_stopped)
                 {
