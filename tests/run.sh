@@ -34,6 +34,13 @@ if [ -z "${TSTHINLIC_NLA_SERVER:-}" ] && [ "${TSTHINLIC_INTEGRATION:-on}" != off
     fi
 fi
 # --- end NLA server ---------------------------------------------------------------------------------------------------
+# --- encrypted replay (issue 14) -------------------------------------------------------------------------------------
+# tshark and dumpcap for the Wireshark cross-check of the TLS decryption (.ci/encrypted-replay.sh installs them with apt
+# when missing). Without them those tests fail and say why.
+if [ "${TSTHINLIC_INTEGRATION:-on}" != off ]; then
+    bash .ci/encrypted-replay.sh || echo "tests/run.sh: tshark is not available; the Wireshark cross-check tests will fail and say why" >&2
+fi
+# --- end encrypted replay ---------------------------------------------------------------------------------------------
 dotnet test TsThinLic.sln -c Release --nologo \
     --logger "trx;LogFileName=tests.trx" --logger "console;verbosity=minimal" \
     --results-directory "$results" "$@"

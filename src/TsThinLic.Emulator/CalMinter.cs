@@ -3,6 +3,7 @@ using System.Formats.Asn1;
 using System.Text;
 using TsThinLic.Cal;
 using TsThinLic.Crypto;
+using TsThinLic.Rdp.Security;
 
 namespace TsThinLic.Emulator;
 

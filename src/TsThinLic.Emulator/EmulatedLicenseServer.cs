@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using TsThinLic.Crypto;
 using TsThinLic.Pdu;
+using TsThinLic.Rdp.Security;
 
 namespace TsThinLic.Emulator;
 

@@ -1,5 +1,6 @@
 using TsThinLic.Crypto;
 using TsThinLic.Pdu;
+using TsThinLic.Rdp.Security;
 
 namespace TsThinLic.Emulator;
 

@@ -3,6 +3,7 @@ using Org.BouncyCastle.Crypto.Prng;
 using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Security;
 using TsThinLic.Crypto;
+using TsThinLic.Rdp.Security;
 using BcRsaKeyPairGenerator = Org.BouncyCastle.Crypto.Generators.RsaKeyPairGenerator;
 
 namespace TsThinLic.Emulator;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using TsThinLic.Replay;
+using TsThinLic.Replay.Decryption;
 using TsThinLic.Storage.Files;
 
 namespace TsThinLic.Host;
@@ -7,7 +8,10 @@ namespace TsThinLic.Host;
 /// <summary>
 /// <c>tsthinlic capture-to-transcript FILE.pcapng [--output OUT.transcript]</c>: writes the licensing exchanges of a
 /// pcap or pcapng file as a transcript, with what the captured client said in the clear (PlatformId, names, client
-/// randoms, the CAL it presented) as secrets, and every connection that could not be converted as a comment.
+/// randoms, the CAL it presented) as secrets, and every connection that could not be converted as a comment. With the
+/// keys (<c>--keylog</c>, <c>--server-key</c>, <c>--license-key</c>) the capture is decrypted first: its PDUs are
+/// written in clear, and the premaster secrets and HWID the licensing key opens become secrets too, so a field capture
+/// turns into a byte-exact, editable transcript.
 /// </summary>
 internal static class CaptureToTranscriptCommand
 {
@@ -18,10 +22,17 @@ internal static class CaptureToTranscriptCommand
         var command = new Command("capture-to-transcript", "Convert the licensing exchanges of a capture into a transcript.");
         command.Arguments.Add(fileArgument);
         command.Options.Add(outputOption);
+        var decryption = new DecryptionArguments(command);
         command.SetAction(parseResult =>
         {
+            if (!decryption.TryLoad(parseResult, out DecryptionKeys keys, out string keyError))
+            {
+                error.WriteLine($"capture-to-transcript: {keyError}");
+                return HostApp.ExitCannotRun;
+            }
+
             string file = parseResult.GetValue(fileArgument)!;
-            ReplayInput input = ReplayInputLoader.Load(file);
+            ReplayInput input = ReplayInputLoader.Load(file, keys);
             if (input.Format is not ("pcap" or "pcapng"))
             {
                 error.WriteLine($"capture-to-transcript: '{file}' is not a pcap or pcapng file{(input.Error is null ? string.Empty : $": {input.Error}")}");
@@ -44,7 +55,7 @@ internal static class CaptureToTranscriptCommand
                 error.WriteLine($"capture-to-transcript: no licensing exchange in '{file}'");
                 foreach (string notice in input.Notices)
                 {
-                    error.WriteLine($"  {notice}");
+                    error.WriteLine(ReplayReport.EscapeForTerminal($"  {notice}"));
                 }
 
                 return HostApp.ExitProblem;

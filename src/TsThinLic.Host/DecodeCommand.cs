@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using TsThinLic.Pdu;
 using TsThinLic.Replay;
+using TsThinLic.Replay.Decryption;
 using TsThinLic.Storage.Files;
 
 namespace TsThinLic.Host;

@@ -45,6 +45,9 @@ internal static class LicenseCommand
         command.Options.Add(serverOption);
         command.Options.Add(expectOption);
         credentials.AddTo(command);
+        Option<string?> keyLogOption = KeyLogFile.CreateOption();
+        keyLogOption.Description += " With --server only.";
+        command.Options.Add(keyLogOption);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             ILogger logger = HostLogging.CreateLogger(parseResult, error, "TsThinLic.License");
@@ -56,6 +59,12 @@ internal static class LicenseCommand
 
             using StoreSelection opened = selection!;
             bool json = parseResult.GetValue(jsonOption);
+            if (parseResult.GetValue(keyLogOption) is not null && parseResult.GetValue(serverOption) is null)
+            {
+                await error.WriteLineAsync("--keylog needs --server: the emulated exchange has no TLS").ConfigureAwait(false);
+                return HostApp.ExitCannotRun;
+            }
+
             if (parseResult.GetValue(serverOption) is { } server)
             {
                 byte[]? expected = null;
@@ -80,7 +89,7 @@ internal static class LicenseCommand
                 using NlaCredentials? disposeCredentials = nla;
                 try
                 {
-                    return await ProbeCommand.LicenseAgainstServerAsync(server, opened, parseResult.GetValue(userOption)!, parseResult.GetValue(machineOption)!, parseResult.GetValue(timeoutOption), json, output, error, logger, cancellationToken, nla, expected).ConfigureAwait(false);
+                    return await ProbeCommand.LicenseAgainstServerAsync(server, opened, parseResult.GetValue(userOption)!, parseResult.GetValue(machineOption)!, parseResult.GetValue(timeoutOption), json, output, error, logger, cancellationToken, nla, expected, parseResult.GetValue(keyLogOption)).ConfigureAwait(false);
                 }
                 catch (LicenseStoreException exception)
                 {

@@ -2,6 +2,7 @@ using TsThinLic.Crypto;
 using TsThinLic.Diagnostics;
 using TsThinLic.Licensing;
 using TsThinLic.Pdu;
+using TsThinLic.Replay.Decryption;
 
 namespace TsThinLic.Host;
 

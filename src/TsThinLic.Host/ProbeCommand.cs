@@ -39,6 +39,7 @@ internal static class ProbeCommand
         var profileOption = new Option<string?>("--profile") { Description = "A device profile (hardware/….json): its store and PlatformId." };
         var secretsOption = new Option<string?>("--record-secrets") { Description = "Write the randoms, HWID and PDUs a transcript needs to this file (key material: test servers only)." };
         var jsonOption = new Option<bool>("--json") { Description = "Print the result as JSON." };
+        Option<string?> keyLogOption = KeyLogFile.CreateOption();
 
         var command = new Command("probe", "Connect to an RDP server through licensing and report what happened.");
         command.Arguments.Add(targetArgument);
@@ -55,6 +56,7 @@ internal static class ProbeCommand
         command.Options.Add(verdictTimeoutOption);
         command.Options.Add(tokenOption);
         credentials.AddTo(command);
+        command.Options.Add(keyLogOption);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             if (!TryParseTarget(parseResult.GetValue(targetArgument)!, out string host, out int port))
@@ -109,6 +111,13 @@ internal static class ProbeCommand
             using NlaCredentials? disposeCredentials = nlaCredentials;
             using StoreSelection opened = selection!;
             ILicenseStore store = opened.Store;
+            if (!KeyLogFile.TryOpen(parseResult.GetValue(keyLogOption), out KeyLogFile? keyLog, out string keyLogError))
+            {
+                await error.WriteLineAsync(keyLogError).ConfigureAwait(false);
+                return HostApp.ExitCannotRun;
+            }
+
+            using KeyLogFile? keyLogFile = keyLog;
             var options = new RdpProbeOptions
             {
                 PlatformId = opened.PlatformId,
@@ -121,8 +130,10 @@ internal static class ProbeCommand
                 Credentials = nlaCredentials,
                 ExpectedCertificate = expected,
                 TokenFormat = parseResult.GetValue(tokenOption) switch { "raw" => NlaTokenFormat.RawNtlm, "spnego" => NlaTokenFormat.Spnego, _ => null },
+                KeyLog = keyLogFile?.Writer,
             };
             ProbeResult result = await RunAsync(store, options, host, port, logger, cancellationToken).ConfigureAwait(false);
+            keyLogFile?.ReportProblem(error);
 
             if (parseResult.GetValue(secretsOption) is { } secretsPath)
             {
@@ -147,7 +158,7 @@ internal static class ProbeCommand
     }
 
     /// <summary><c>tsthinlic license --server HOST[:PORT]</c>: the probe's connection, with the store to persist into.</summary>
-    internal static async Task<int> LicenseAgainstServerAsync(string server, StoreSelection store, string user, string machine, double timeout, bool json, TextWriter output, TextWriter error, ILogger logger, CancellationToken cancellationToken, NlaCredentials? credentials = null, byte[]? expectedCertificate = null)
+    internal static async Task<int> LicenseAgainstServerAsync(string server, StoreSelection store, string user, string machine, double timeout, bool json, TextWriter output, TextWriter error, ILogger logger, CancellationToken cancellationToken, NlaCredentials? credentials = null, byte[]? expectedCertificate = null, string? keyLogPath = null)
     {
         if (!TryParseTarget(server, out string host, out int port) || !(timeout is > 0 and <= 3600))
         {
@@ -155,10 +166,18 @@ internal static class ProbeCommand
             return HostApp.ExitCannotRun;
         }
 
+        if (!KeyLogFile.TryOpen(keyLogPath, out KeyLogFile? keyLog, out string keyLogError))
+        {
+            await error.WriteLineAsync(keyLogError).ConfigureAwait(false);
+            return HostApp.ExitCannotRun;
+        }
+
+        using KeyLogFile? keyLogFile = keyLog;
         (string userName, string domain) = NlaCredentials.ParseAccount(user);
-        var options = new RdpProbeOptions { UserName = userName, Domain = domain, MachineName = machine, PlatformId = store.PlatformId, Timeout = TimeSpan.FromSeconds(timeout), Credentials = credentials, ExpectedCertificate = expectedCertificate };
+        var options = new RdpProbeOptions { UserName = userName, Domain = domain, MachineName = machine, PlatformId = store.PlatformId, Timeout = TimeSpan.FromSeconds(timeout), Credentials = credentials, ExpectedCertificate = expectedCertificate, KeyLog = keyLogFile?.Writer };
         StoreVerification? verification = (store.Store as IVerifiableLicenseStore)?.Verify();
         ProbeResult result = await RunAsync(store.Store, options, host, port, logger, cancellationToken).ConfigureAwait(false);
+        keyLogFile?.ReportProblem(error);
         HostApp.WriteFields(output, json, writer =>
         {
             Describe(result, options, writer);

@@ -1,13 +1,15 @@
 using System.CommandLine;
 using System.Text;
 using TsThinLic.Replay;
+using TsThinLic.Replay.Decryption;
 using TsThinLic.Storage.Files;
 
 namespace TsThinLic.Host;
 
 /// <summary>
-/// <c>tsthinlic replay FILE... [--json] [--junit OUT.xml]</c>: replays every licensing exchange of pcap, pcapng and
-/// transcript files (or folders of them) against our client and prints a per-PDU verdict table (or JSON). Exit code
+/// <c>tsthinlic replay FILE... [--json] [--junit OUT.xml] [--keylog F] [--server-key F] [--license-key F]</c>: replays
+/// every licensing exchange of pcap, pcapng and transcript files (or folders of them) against our client and prints a
+/// per-PDU verdict table (or JSON), decrypting TLS and Standard RDP Security captures first when given their keys. Exit code
 /// 0 only when every exchange passed; 1 when one failed, was unsupported or a file could not be read wholly; 2 when
 /// no input could be read at all.
 /// </summary>
@@ -22,8 +24,15 @@ internal static class ReplayCommand
         command.Arguments.Add(filesArgument);
         command.Options.Add(jsonOption);
         command.Options.Add(junitOption);
+        var decryption = new DecryptionArguments(command);
         command.SetAction(parseResult =>
         {
+            if (!decryption.TryLoad(parseResult, out DecryptionKeys keys, out string keyError))
+            {
+                error.WriteLine($"replay: {keyError}");
+                return HostApp.ExitCannotRun;
+            }
+
             string[] paths = parseResult.GetValue(filesArgument) ?? [];
             IReadOnlyList<string> files = ReplayInputLoader.Expand(paths);
             if (files.Count == 0)
@@ -32,7 +41,12 @@ internal static class ReplayCommand
                 return HostApp.ExitCannotRun;
             }
 
-            var inputs = files.Select(ReplayInputLoader.Load).ToList();
+            foreach (string problem in keys.KeyLog.Problems)
+            {
+                error.WriteLine(TerminalSafe($"replay: warning: key log {problem}"));
+            }
+
+            var inputs = files.Select(f => ReplayInputLoader.Load(f, keys)).ToList();
             ReplayReport report = ReplayReport.Run(inputs);
             if (parseResult.GetValue(jsonOption))
             {
@@ -63,7 +77,7 @@ internal static class ReplayCommand
 
             foreach (ReplayInput input in inputs.Where(i => i.Error is not null))
             {
-                error.WriteLine($"replay: {input.Path}: {input.Error}");
+                error.WriteLine(TerminalSafe($"replay: {input.Path}: {input.Error}"));
             }
 
             if (inputs.All(i => i.Error is not null && i.Exchanges.Count == 0))
@@ -75,4 +89,6 @@ internal static class ReplayCommand
         });
         return command;
     }
+
+    private static string TerminalSafe(string text) => ReplayReport.EscapeForTerminal(text);
 }

@@ -33,7 +33,11 @@ public static class CaptureExchangeBuilder
         ReplayExpectedOutcome? outcome = null;
         foreach (CapturedLicensingPdu captured in connection.Pdus)
         {
-            pdus.Add(new ReplayPdu(captured.Direction, captured.Bytes, captured.IsEncrypted, captured.Timestamp, captured.FrameIndex + 1));
+            pdus.Add(new ReplayPdu(captured.Direction, captured.Bytes, captured.IsEncrypted, captured.Timestamp, captured.FrameIndex + 1)
+            {
+                Decryption = captured.Decryption,
+                DecryptionFailure = captured.DecryptionFailed ? "decrypted, but its Standard RDP Security MAC does not verify: it was altered, or the server key is wrong" : null,
+            });
             if (captured.IsEncrypted || !LicensingPduDecoder.TryDecode(captured.Bytes.Span, out LicensingPdu? pdu, out _))
             {
                 continue;
@@ -92,6 +96,7 @@ public static class CaptureExchangeBuilder
             StoredLicenses = licenses,
             GccServerCertificate = connection.ServerSecurity?.ServerCertificate ?? ReadOnlyMemory<byte>.Empty,
         };
-        return new ReplayExchange(source, connection.Name, pdus, secrets, outcome, connection.Notes, fromCapture: true);
+        IReadOnlyList<string> notes = connection.Decryption is { } decryption ? [decryption, .. connection.Notes] : connection.Notes;
+        return new ReplayExchange(source, connection.Name, pdus, secrets, outcome, notes, fromCapture: true);
     }
 }

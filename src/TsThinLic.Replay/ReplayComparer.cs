@@ -18,6 +18,9 @@ namespace TsThinLic.Replay;
 /// 0.9.21), and rdesktop writes 0x02 or 0x03; every server seen accepts all of them. Any other bit differing is a
 /// failure;</item>
 /// <item>flagsHi of the security header: unused by the spec ([MS-RDPBCGR 2.2.8.1.1.2.1]), implementations differ;</item>
+/// <item>the security header flags that say how the PDU travelled under Standard RDP Security (SEC_ENCRYPT,
+/// SEC_SECURE_CHECKSUM, SEC_LICENSE_ENCRYPT_CS) on a PDU the replay decrypted: FreeRDP 2.11 encrypts its licensing PDUs
+/// on a FIPS connection, with a salted MAC, where our client sends them in clear as [MS-RDPBCGR 2.2.1.12] allows;</item>
 /// <item>the wBlobType of a blob whose data is ciphertext or the premaster secret (BB_RANDOM_BLOB vs BB_ENCRYPTED_DATA_BLOB):
 /// [MS-RDPELE] names the type, peers ignore it; only the wire type is reported.</item>
 /// </list>
@@ -180,6 +183,13 @@ public static class ReplayComparer
                     : null;
             case "TS_SECURITY_HEADER.flagsHi":
                 return "flagsHi is unused by [MS-RDPBCGR 2.2.8.1.1.2.1]; implementations write different values";
+            case "TS_SECURITY_HEADER.flags":
+                // SEC_ENCRYPT (0x0008), SEC_LICENSE_ENCRYPT_CS (0x0200), SEC_SECURE_CHECKSUM (0x0800): how the PDU
+                // travelled, not what it says. Any other bit differing is a failure.
+                int changed = BinaryPrimitives.ReadUInt16LittleEndian(captured) ^ BinaryPrimitives.ReadUInt16LittleEndian(ours);
+                return (changed & ~(SecurityHeader.SecEncrypt | SecurityHeader.SecLicenseEncryptCs | 0x0800)) == 0
+                    ? $"only the transport bits differ (captured 0x{BinaryPrimitives.ReadUInt16LittleEndian(captured):x4}, ours 0x{BinaryPrimitives.ReadUInt16LittleEndian(ours):x4}): the captured client sent this PDU encrypted under Standard RDP Security (salted MAC), ours sends licensing PDUs in clear, as [MS-RDPBCGR 2.2.1.12] allows"
+                    : null;
             case "EncryptedPreMasterSecret.wBlobType":
             case "EncryptedHWID.wBlobType":
             case "EncryptedPlatformChallengeResponse.wBlobType":

@@ -21,6 +21,9 @@ public sealed class ReplayExchange
         FromCapture = fromCapture;
     }
 
+    /// <summary>What decryption revealed (the HWID, the challenge, the CAL decoded), said for people; empty when nothing was decrypted.</summary>
+    public IReadOnlyList<string> Revealed { get; init; } = [];
+
     /// <summary>The file it came from.</summary>
     public string Source { get; }
 

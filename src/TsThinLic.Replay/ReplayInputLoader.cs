@@ -1,12 +1,16 @@
 using System.Text;
 using TsThinLic.Replay.Capture;
+using TsThinLic.Replay.Decryption;
 using TsThinLic.Storage.Files;
 
 namespace TsThinLic.Replay;
 
 /// <summary>
 /// Reads replay inputs: pcap, pcapng and transcript files, told apart by their first bytes; folders are walked for
-/// files ending in .pcap, .pcapng, .cap or .transcript (sorted, so a run's order is stable).
+/// files ending in .pcap, .pcapng, .cap or .transcript (sorted, so a run's order is stable). With
+/// <see cref="DecryptionKeys"/> captures are decrypted first (TLS with the key log and the file's own Decryption
+/// Secrets Blocks, Standard RDP Security with the server's key) and every exchange's licensing fields are opened
+/// with the licensing keys.
 /// </summary>
 public static class ReplayInputLoader
 {
@@ -39,9 +43,13 @@ public static class ReplayInputLoader
     }
 
     /// <summary>Reads one file. Never throws for file contents; I/O problems become <see cref="ReplayInput.Error"/>.</summary>
-    public static ReplayInput Load(string path)
+    public static ReplayInput Load(string path) => Load(path, DecryptionKeys.None);
+
+    /// <summary>Reads one file, decrypting with <paramref name="keys"/>. Never throws for file contents.</summary>
+    public static ReplayInput Load(string path, DecryptionKeys keys)
     {
         ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(keys);
         byte[] bytes;
         try
         {
@@ -53,7 +61,7 @@ public static class ReplayInputLoader
             return new ReplayInput(path, "unknown", [], [], fault.IsNotFound ? $"no file '{path}'" : fault.Message);
         }
 
-        ReplayInput input = Load(path, bytes);
+        ReplayInput input = Load(path, bytes, keys);
         return WithProbeSecrets(path, input);
     }
 
@@ -85,19 +93,26 @@ public static class ReplayInputLoader
                 StoredLicenses = exchange.Secrets.StoredLicenses,
                 GccServerCertificate = exchange.Secrets.GccServerCertificate,
             };
-            exchanges.Add(new ReplayExchange(exchange.Source, exchange.Name, exchange.Pdus, secrets, exchange.ExpectedOutcome, [.. exchange.Notes, $"secrets from {Path.GetFileName(ProbeSecretsFile.SiblingOf(path))}"], exchange.FromCapture));
+            exchanges.Add(new ReplayExchange(exchange.Source, exchange.Name, exchange.Pdus, secrets, exchange.ExpectedOutcome, [.. exchange.Notes, $"secrets from {Path.GetFileName(ProbeSecretsFile.SiblingOf(path))}"], exchange.FromCapture)
+            {
+                Revealed = exchange.Revealed,
+            });
         }
 
         return new ReplayInput(path, input.Format, exchanges, input.Notices, input.Error);
     }
 
     /// <summary>Reads one file's bytes.</summary>
-    public static ReplayInput Load(string path, ReadOnlyMemory<byte> bytes)
+    public static ReplayInput Load(string path, ReadOnlyMemory<byte> bytes) => Load(path, bytes, DecryptionKeys.None);
+
+    /// <summary>Reads one file's bytes, decrypting with <paramref name="keys"/>.</summary>
+    public static ReplayInput Load(string path, ReadOnlyMemory<byte> bytes, DecryptionKeys keys)
     {
         ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(keys);
         if (CaptureFileReader.IsCaptureFile(bytes.Span))
         {
-            return FromCapture(path, bytes);
+            return FromCapture(path, bytes, keys);
         }
 
         if (TranscriptFormat.LooksLikeTranscript(bytes.Span))
@@ -109,7 +124,7 @@ public static class ReplayInputLoader
 
             string text = Encoding.UTF8.GetString(bytes.Span);
             return TranscriptFormat.TryParse(path, text, out IReadOnlyList<ReplayExchange> exchanges, out string? error)
-                ? new ReplayInput(path, "transcript", exchanges, [], null)
+                ? new ReplayInput(path, "transcript", [.. exchanges.Select(e => ExchangeDecryption.Apply(e, keys))], [], null)
                 : new ReplayInput(path, "transcript", [], [], error);
         }
 
@@ -120,28 +135,29 @@ public static class ReplayInputLoader
             : new ReplayInput(path, "other", [], ["skipped: not a pcap, pcapng or transcript file"], null);
     }
 
-    private static ReplayInput FromCapture(string path, ReadOnlyMemory<byte> bytes)
+    private static ReplayInput FromCapture(string path, ReadOnlyMemory<byte> bytes, DecryptionKeys keys)
     {
         string format = bytes.Length >= 4 && bytes.Span[0] == 0x0a && bytes.Span[1] == 0x0d ? "pcapng" : "pcap";
-        CaptureAnalysis analysis = CaptureAnalyzer.Analyze(bytes);
+        CaptureAnalysis analysis = CaptureAnalyzer.Analyze(bytes, keys);
         var exchanges = new List<ReplayExchange>();
-        var notices = new List<string>();
+        var notices = new List<string>(analysis.SecretsNotes);
         foreach (CapturedConnection connection in analysis.Connections)
         {
             ReplayExchange? exchange = CaptureExchangeBuilder.FromConnection(path, connection);
             if (exchange is not null)
             {
-                exchanges.Add(exchange);
+                exchanges.Add(ExchangeDecryption.Apply(exchange, keys));
                 continue;
             }
 
             string what = connection.Kind switch
             {
-                CapturedStreamKind.Tls => "TLS",
+                CapturedStreamKind.Tls => connection.IsDecrypted ? "TLS (decrypted)" : "TLS",
                 CapturedStreamKind.NotRdp => "not RDP",
                 _ => "RDP, no licensing",
             };
-            notices.Add($"{connection.Name}: {what}: {string.Join("; ", connection.Notes)}");
+            IEnumerable<string> notes = connection.Decryption is { } decryption ? [decryption, .. connection.Notes] : connection.Notes;
+            notices.Add($"{connection.Name}: {what}: {string.Join("; ", notes)}");
         }
 
         if (analysis.Connections.Count == 0)

@@ -11,4 +11,14 @@ namespace TsThinLic.Replay;
 /// <param name="IsEncrypted">SEC_ENCRYPT was set: the contents cannot be decoded without the connection's keys.</param>
 /// <param name="Timestamp">When it was captured, if it was.</param>
 /// <param name="FrameIndex">The capture frame that completed it (1-based as Wireshark numbers them), if captured.</param>
-public sealed record ReplayPdu(CaptureDirection Direction, ReadOnlyMemory<byte> Bytes, bool IsEncrypted = false, DateTimeOffset? Timestamp = null, int? FrameIndex = null);
+public sealed record ReplayPdu(CaptureDirection Direction, ReadOnlyMemory<byte> Bytes, bool IsEncrypted = false, DateTimeOffset? Timestamp = null, int? FrameIndex = null)
+{
+    /// <summary>How the PDU was decrypted (inside TLS, Standard RDP Security, its licensing fields), or null.</summary>
+    public string? Decryption { get; init; }
+
+    /// <summary>
+    /// Decryption showed the PDU is not what was sent (a MAC that does not verify): its verdict is a failure,
+    /// whatever it decodes to.
+    /// </summary>
+    public string? DecryptionFailure { get; init; }
+}

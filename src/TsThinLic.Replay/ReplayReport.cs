@@ -63,14 +63,18 @@ public sealed class ReplayReport
         return new ReplayReport(inputs, results);
     }
 
+    /// <summary>Text from a capture or a key file made safe to print (control characters and bidi overrides spelled out).</summary>
+    public static string EscapeForTerminal(string text) => TerminalText.Escape(text);
+
     /// <summary>One line: counts of exchanges by verdict, files, and notices.</summary>
     public string SummaryLine()
     {
         int notices = Inputs.Sum(i => i.Notices.Count);
         int encrypted = Results.Sum(r => r.Pdus.Count(p => p.MessageType == "encrypted"));
+        int decrypted = Results.Sum(r => r.Exchange.Pdus.Count(p => p.Decryption is not null));
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"{Results.Count} exchange(s) from {Inputs.Count} file(s): {Passed} passed, {Failed} failed, {Unsupported} unsupported; {encrypted} encrypted PDU(s) not comparable; {notices} notice(s) (TLS or licensing-less connections, skipped files); {UnreadableFiles} file(s) with read errors");
+            $"{Results.Count} exchange(s) from {Inputs.Count} file(s): {Passed} passed, {Failed} failed, {Unsupported} unsupported; {decrypted} PDU(s) decrypted; {encrypted} encrypted PDU(s) not comparable; {notices} notice(s) (TLS or licensing-less connections, skipped files); {UnreadableFiles} file(s) with read errors");
     }
 
     /// <summary>Writes the readable table.</summary>
@@ -80,49 +84,54 @@ public sealed class ReplayReport
         foreach (ReplayInput input in Inputs)
         {
             var results = Results.Where(r => ReferenceEquals(r.Exchange.Source, input.Path) || r.Exchange.Source == input.Path).ToList();
-            output.WriteLine($"{input.Path} ({input.Format}): {results.Count} exchange(s)");
+            output.WriteLine(TerminalText.Escape($"{input.Path} ({input.Format}): {results.Count} exchange(s)"));
             if (input.Error is not null)
             {
-                output.WriteLine($"  ERROR: {input.Error}");
+                output.WriteLine(TerminalText.Escape($"  ERROR: {input.Error}"));
             }
 
             foreach (string notice in input.Notices)
             {
-                output.WriteLine($"  notice: {notice}");
+                output.WriteLine(TerminalText.Escape($"  notice: {notice}"));
             }
 
             foreach (ReplayExchangeResult result in results)
             {
-                output.WriteLine($"  {Verdict(result.Verdict).ToUpperInvariant()}  {result.Exchange.Name} ({result.Comparison}); our client: {result.Outcome}");
+                output.WriteLine(TerminalText.Escape($"  {Verdict(result.Verdict).ToUpperInvariant()}  {result.Exchange.Name} ({result.Comparison}); our client: {result.Outcome}"));
                 foreach (string problem in result.Problems)
                 {
-                    output.WriteLine($"    problem: {problem}");
+                    output.WriteLine(TerminalText.Escape($"    problem: {problem}"));
                 }
 
                 foreach (string note in result.Exchange.Notes)
                 {
-                    output.WriteLine($"    note: {note}");
+                    output.WriteLine(TerminalText.Escape($"    note: {note}"));
                 }
 
-                output.WriteLine($"    {"#",-3} {"dir",-3} {"message",-28} {"verdict",-11} detail");
+                foreach (string revealed in result.Exchange.Revealed)
+                {
+                    output.WriteLine(TerminalText.Escape($"    revealed: {revealed}"));
+                }
+
+                output.WriteLine(TerminalText.Escape($"    {"#",-3} {"dir",-3} {"message",-28} {"verdict",-11} detail"));
                 foreach (ReplayPduResult pdu in result.Pdus)
                 {
-                    output.WriteLine($"    {pdu.Index,-3} {(pdu.Direction == CaptureDirection.ServerToClient ? "S>C" : "C>S"),-3} {pdu.MessageType,-28} {Verdict(pdu.Verdict),-11} {pdu.Detail}");
+                    output.WriteLine(TerminalText.Escape($"    {pdu.Index,-3} {(pdu.Direction == CaptureDirection.ServerToClient ? "S>C" : "C>S"),-3} {pdu.MessageType,-28} {Verdict(pdu.Verdict),-11} {pdu.Detail}"));
                     foreach (FieldDifference difference in pdu.Differences)
                     {
                         string offset = difference.Offset >= 0 ? $"offset {difference.Offset}" : "absent from the capture";
-                        output.WriteLine($"        {(difference.IsTolerated ? "tolerated" : "MISMATCH")} {difference.Field} at {offset}");
+                        output.WriteLine(TerminalText.Escape($"        {(difference.IsTolerated ? "tolerated" : "MISMATCH")} {difference.Field} at {offset}"));
                         WriteHexDiff(output, difference.Captured.Span, difference.Ours.Span);
                         if (difference.Tolerance is not null)
                         {
-                            output.WriteLine($"          why tolerated: {difference.Tolerance}");
+                            output.WriteLine(TerminalText.Escape($"          why tolerated: {difference.Tolerance}"));
                         }
                     }
                 }
             }
         }
 
-        output.WriteLine(SummaryLine());
+        output.WriteLine(TerminalText.Escape(SummaryLine()));
     }
 
     // Both values in rows of 16 bytes, with a caret under every byte that differs.
@@ -192,6 +201,7 @@ public sealed class ReplayReport
             json.WriteString("outcome", result.Outcome);
             WriteStrings(json, "problems", result.Problems);
             WriteStrings(json, "notes", result.Exchange.Notes);
+            WriteStrings(json, "revealed", result.Exchange.Revealed);
             json.WriteStartArray("pdus");
             foreach (ReplayPduResult pdu in result.Pdus)
             {

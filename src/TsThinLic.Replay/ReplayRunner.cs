@@ -96,6 +96,12 @@ public static class ReplayRunner
 
     private static ReplayPduResult OnServerPdu(int index, ReplayPdu pdu, LicensingClient client, Queue<byte[]> ours, ref LicensingStepResult? last, ref bool stopped)
     {
+        if (pdu.DecryptionFailure is { } failure)
+        {
+            stopped = true;
+            return new ReplayPduResult(index, pdu.Direction, MessageTypeOf(pdu.Bytes), ReplayVerdict.Fail, $"{failure}; not fed to the client, the rest of the exchange is not replayed", captured: pdu.Bytes);
+        }
+
         if (pdu.IsEncrypted)
         {
             stopped = true;
@@ -134,12 +140,18 @@ public static class ReplayRunner
             LicensingStatus.Failed => $"our client failed: {step.Failure?.Message}",
             _ => step.Sent is { } sent ? $"our client answers {LicensingSpecNames.MessageType(sent)}" : "our client waits",
         };
-        return new ReplayPduResult(index, pdu.Direction, type, ReplayVerdict.Pass, $"decodes; {reaction}", captured: pdu.Bytes);
+        return new ReplayPduResult(index, pdu.Direction, type, ReplayVerdict.Pass, $"{Decrypted(pdu)}decodes; {reaction}", captured: pdu.Bytes);
     }
 
     private static ReplayPduResult OnClientPdu(int index, ReplayPdu pdu, Queue<byte[]> ours, bool exact, bool tolerant, bool stopped)
     {
         string capturedType = pdu.IsEncrypted ? "encrypted" : MessageTypeOf(pdu.Bytes.Span);
+        if (pdu.DecryptionFailure is { } failure)
+        {
+            byte[]? answer = ours.Count > 0 ? ours.Dequeue() : null;
+            return new ReplayPduResult(index, pdu.Direction, capturedType, ReplayVerdict.Fail, failure, captured: pdu.Bytes, ours: answer);
+        }
+
         if (ours.Count == 0)
         {
             return stopped
@@ -170,11 +182,13 @@ public static class ReplayRunner
         int failures = differences.Count(d => !d.IsTolerated);
         int tolerated = differences.Count - failures;
         string how = exact ? "byte-exact" : "field by field (ciphertext and MACs by length)";
-        string detail = failures > 0
+        string detail = Decrypted(pdu) + (failures > 0
             ? $"differs from ours in {string.Join(", ", differences.Where(d => !d.IsTolerated).Select(d => d.Field))}"
-            : tolerated > 0 ? $"matches {how}; tolerated: {string.Join(", ", differences.Select(d => d.Field))}" : $"matches {how}";
+            : tolerated > 0 ? $"matches {how}; tolerated: {string.Join(", ", differences.Select(d => d.Field))}" : $"matches {how}");
         return new ReplayPduResult(index, pdu.Direction, capturedType, failures > 0 ? ReplayVerdict.Fail : ReplayVerdict.Pass, detail, differences, pdu.Bytes, mine);
     }
+
+    private static string Decrypted(ReplayPdu pdu) => pdu.Decryption is { } how ? $"{how}; " : string.Empty;
 
     private static string MessageTypeOf(ReadOnlySpan<byte> bytes)
         => LicensingPduDecoder.TryDecode(bytes, out LicensingPdu? pdu, out _) ? LicensingSpecNames.MessageType(pdu.MessageType) : "malformed";

@@ -199,7 +199,7 @@ public static class TranscriptFormat
         {
             foreach (string line in headerComment.Split('\n'))
             {
-                text.Append("# ").AppendLine(line.TrimEnd());
+                text.Append("# ").AppendLine(OneLine(line.TrimEnd()));
             }
         }
 
@@ -210,7 +210,12 @@ public static class TranscriptFormat
             text.Append("exchange ").AppendLine(exchange.Name);
             foreach (string note in exchange.Notes)
             {
-                text.Append("# ").AppendLine(note);
+                text.Append("# ").AppendLine(OneLine(note));
+            }
+
+            foreach (string revealed in exchange.Revealed)
+            {
+                text.Append("# revealed: ").AppendLine(OneLine(revealed));
             }
 
             if (exchange.FromCapture)
@@ -274,7 +279,17 @@ public static class TranscriptFormat
                     : LicensingPduDecoder.TryDecode(pdu.Bytes.Span, out LicensingPdu? decoded, out DecodeError decodeError) ? decoded.ToString() : $"does not decode: {decodeError}";
                 string frame = pdu.FrameIndex is { } index ? $", frame {index}" : string.Empty;
                 string time = pdu.Timestamp is { } timestamp ? $", {timestamp.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture)}Z" : string.Empty;
-                text.Append("# ").Append(description).Append(frame).AppendLine(time);
+                text.Append("# ").Append(OneLine(description)).Append(frame).AppendLine(time);
+                if (pdu.Decryption is { } decryption)
+                {
+                    text.Append("# decrypted: ").AppendLine(OneLine(decryption));
+                }
+
+                if (pdu.DecryptionFailure is { } failure)
+                {
+                    text.Append("# DECRYPTION FAILED: ").AppendLine(OneLine(failure));
+                }
+
                 text.AppendLine(keyword);
                 AppendHex(text, pdu.Bytes.Span);
             }
@@ -290,6 +305,9 @@ public static class TranscriptFormat
         ReplayExpectedOutcome.LicenseUpgraded => "license-upgraded",
         _ => "failed",
     };
+
+    // A comment is one line: text from a capture must not end it early and start a keyword line of its own.
+    private static string OneLine(string text) => TerminalText.Escape(text);
 
     private static void AppendHex(StringBuilder text, ReadOnlySpan<byte> bytes)
     {

@@ -571,7 +571,8 @@ public sealed class RdpConnectionSequence
                 return Fail(ConnectionFailureReason.SecurityFailed, "the server sent an encrypted PDU, but no keys were exchanged");
             }
 
-            if (!TryDecrypt(data, flags, out payload))
+            // The basic security header (flags without SEC_ENCRYPT) followed by the cleartext.
+            if (!_cipher.TryOpen(data, out payload))
             {
                 return Fail(ConnectionFailureReason.SecurityFailed, "an encrypted server PDU failed its MAC check or is too short");
             }
@@ -650,7 +651,7 @@ public sealed class RdpConnectionSequence
             var flags = (SecurityFlags)BinaryPrimitives.ReadUInt16LittleEndian(data);
             if ((flags & SecurityFlags.Encrypt) != 0)
             {
-                if (_cipher is null || !TryDecrypt(data, flags, out decrypted))
+                if (_cipher is null || !_cipher.TryOpen(data, out decrypted))
                 {
                     return Fail(ConnectionFailureReason.SecurityFailed, "an encrypted server PDU after licensing failed its MAC check or is too short");
                 }
@@ -719,32 +720,6 @@ public sealed class RdpConnectionSequence
 
     // [MS-RDPBCGR 2.2.8.1.1.2]: slow-path server PDUs carry a security header when Standard RDP Security encrypts.
     private bool SecurityHeaderPresent => _standardSecurity && ServerData?.Security.EncryptionMethod is { } method && method != EncryptionMethods.None;
-
-    /// <summary>Decrypts a server PDU; returns the basic security header (flags without SEC_ENCRYPT) followed by the cleartext.</summary>
-    private bool TryDecrypt(ReadOnlySpan<byte> data, SecurityFlags flags, out byte[] payload)
-    {
-        payload = [];
-        int headerLength = _cipher!.IsFips ? 4 + 2 + 1 + 1 + StandardSecurityCipher.SignatureLength : 4 + StandardSecurityCipher.SignatureLength;
-        if (data.Length < headerLength)
-        {
-            return false;
-        }
-
-        int padding = _cipher.IsFips ? data[7] : 0;
-        ReadOnlySpan<byte> signature = data.Slice(headerLength - StandardSecurityCipher.SignatureLength, StandardSecurityCipher.SignatureLength);
-        byte[] body = data[headerLength..].ToArray();
-        if (!_cipher.TryDecrypt(body, signature, padding, (flags & SecurityFlags.SecureChecksum) != 0, out int length))
-        {
-            return false;
-        }
-
-        payload = new byte[SecurityHeader.Length + length];
-        BinaryPrimitives.WriteUInt16LittleEndian(payload, (ushort)(flags & ~SecurityFlags.Encrypt));
-        payload[2] = data[2];
-        payload[3] = data[3];
-        body.AsSpan(0, length).CopyTo(payload.AsSpan(SecurityHeader.Length));
-        return true;
-    }
 
     /// <summary>A security header with <paramref name="flags"/>, then the data: encrypted and signed when keys were exchanged.</summary>
     private byte[] Secure(SecurityFlags flags, ReadOnlySpan<byte> data, bool encrypt)

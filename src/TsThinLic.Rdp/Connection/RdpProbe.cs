@@ -500,7 +500,7 @@ public sealed class RdpProbe
         {
             // The TLS handshake draws from the plain source, not the recording one: recorded secrets are the RDP and
             // licensing randoms only, in their fixed order.
-            _tls = new TlsClientSession(owner._random);
+            _tls = new TlsClientSession(owner._random, owner._options.KeyLog);
             if (!_tls.Start())
             {
                 result.Failure = new ConnectionFailure(ConnectionFailureReason.TlsFailed, Phase, _tls.Failure!);

@@ -1,4 +1,5 @@
 using TsThinLic.Rdp.Nla;
+using TsThinLic.Rdp.Tls;
 using TsThinLic.Transport;
 
 namespace TsThinLic.Rdp.Connection;
@@ -38,4 +39,7 @@ public sealed class RdpProbeOptions
 
     /// <summary>The SHA-256 fingerprint the TLS certificate must have (--expect-certificate); null: not checked.</summary>
     public byte[]? ExpectedCertificate { get; init; }
+
+    /// <summary>Where the TLS session's secrets go (<c>--keylog</c>, <c>SSLKEYLOGFILE</c>); null: nowhere.</summary>
+    public ITlsKeyLog? KeyLog { get; init; }
 }

@@ -23,6 +23,10 @@ public sealed class StandardSecurityCipher
     /// <summary>[MS-RDPBCGR 5.3.7] The key changes after this many packets in one direction.</summary>
     public const int KeyUpdateInterval = 4096;
 
+    // [MS-RDPBCGR 2.2.8.1.1.2.1] SEC_ENCRYPT and SEC_SECURE_CHECKSUM.
+    private const ushort EncryptFlag = 0x0008;
+    private const ushort SecureChecksumFlag = 0x0800;
+
     private static readonly byte[] s_fipsIv = [0x12, 0x34, 0x56, 0x78, 0x90, 0xAB, 0xCD, 0xEF];
 
     private readonly int _keyBits;
@@ -111,6 +115,56 @@ public sealed class StandardSecurityCipher
         Sign(encrypted[..length], saltedMac || IsFips ? count : -1, expected);
         dataLength = length;
         return CryptographicOperations.FixedTimeEquals(expected, signature);
+    }
+
+    /// <summary>
+    /// Opens the user data of an encrypted slow-path PDU ([MS-RDPBCGR 2.2.8.1.1.2.2] non-FIPS: flags, flagsHi,
+    /// dataSignature; [2.2.8.1.1.2.3] FIPS: flags, flagsHi, length, version, padlen, dataSignature; then the
+    /// ciphertext), salted when SEC_SECURE_CHECKSUM says so. <paramref name="payload"/> is the basic security header
+    /// with SEC_ENCRYPT cleared, then the cleartext. False when the PDU is too short (payload empty) or the MAC does
+    /// not verify (payload then holds what the bytes decrypted to, for a report; the cipher state has moved on either way).
+    /// </summary>
+    public bool TryOpen(ReadOnlySpan<byte> data, out byte[] payload)
+    {
+        payload = [];
+        int headerLength = IsFips ? 4 + 2 + 1 + 1 + SignatureLength : 4 + SignatureLength;
+        if (data.Length < headerLength)
+        {
+            return false;
+        }
+
+        ushort flags = BinaryPrimitives.ReadUInt16LittleEndian(data);
+        int padding = IsFips ? data[7] : 0;
+        ReadOnlySpan<byte> signature = data.Slice(headerLength - SignatureLength, SignatureLength);
+        byte[] body = data[headerLength..].ToArray();
+        bool valid = TryDecrypt(body, signature, padding, (flags & SecureChecksumFlag) != 0, out int length);
+        payload = new byte[4 + length];
+        BinaryPrimitives.WriteUInt16LittleEndian(payload, (ushort)(flags & ~EncryptFlag));
+        payload[2] = data[2];
+        payload[3] = data[3];
+        body.AsSpan(0, length).CopyTo(payload.AsSpan(4));
+        return valid;
+    }
+
+    /// <summary>
+    /// Opens an encrypted fast-path PDU's body, the bytes after fpOutputHeader/fpInputHeader and its length
+    /// ([MS-RDPBCGR 2.2.9.1.2], [2.2.8.1.2]): fipsInformation (FIPS: length, version, padlen), dataSignature, then
+    /// the ciphertext. Same contract as <see cref="TryOpen"/>, with <paramref name="plaintext"/> the data alone.
+    /// </summary>
+    public bool TryOpenFastPath(ReadOnlySpan<byte> body, bool saltedMac, out byte[] plaintext)
+    {
+        plaintext = [];
+        int headerLength = IsFips ? 4 + SignatureLength : SignatureLength;
+        if (body.Length < headerLength)
+        {
+            return false;
+        }
+
+        int padding = IsFips ? body[3] : 0;
+        byte[] data = body[headerLength..].ToArray();
+        bool valid = TryDecrypt(data, body.Slice(headerLength - SignatureLength, SignatureLength), padding, saltedMac, out int length);
+        plaintext = data[..length];
+        return valid;
     }
 
     private void Sign(ReadOnlySpan<byte> data, int count, Span<byte> signature)

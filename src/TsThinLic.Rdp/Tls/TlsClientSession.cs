@@ -63,6 +63,7 @@ public sealed class TlsClientSession
     private static readonly TlsNamedGroup[] s_groups = [TlsNamedGroup.X25519, TlsNamedGroup.Secp256r1];
 
     private readonly IRandomSource _random;
+    private readonly ITlsKeyLog? _keyLog;
     private readonly byte[] _record = new byte[RecordHeaderLength + MaxCiphertextLength];
     private readonly TlsWriter _handshakeInput = new(1024);
     private readonly TlsWriter _transcript = new(4096);
@@ -97,10 +98,15 @@ public sealed class TlsClientSession
     /// Where every random value of the session comes from (client random, ephemeral key, premaster secret, CBC IVs).
     /// Never .NET's RandomNumberGenerator: it loads OpenSSL on Linux.
     /// </param>
-    public TlsClientSession(IRandomSource random)
+    /// <param name="keyLog">
+    /// Where the master secret goes as a <c>CLIENT_RANDOM</c> line once it is derived, so a capture of the session can
+    /// be decrypted (Wireshark, <c>tsthinlic replay --keylog</c>); null (the default) writes it nowhere.
+    /// </param>
+    public TlsClientSession(IRandomSource random, ITlsKeyLog? keyLog = null)
     {
         ArgumentNullException.ThrowIfNull(random);
         _random = random;
+        _keyLog = keyLog;
     }
 
     /// <summary>Whether the handshake has finished (the server's Finished verified).</summary>
@@ -952,29 +958,10 @@ public sealed class TlsClientSession
             ? TlsPrf.Compute(suite.UsesSha384, preMasterSecret, "extended master secret", TlsPrf.Hash(suite.UsesSha384, _transcript.WrittenSpan), MasterSecretLength)
             : TlsPrf.Compute(suite.UsesSha384, preMasterSecret, "master secret", [.. _clientRandom, .. _serverRandom], MasterSecretLength);
 
-        int macLength = suite.MacKeyLength;
-        int keyLength = suite.KeyLength;
-        int ivLength = suite.FixedIvLength;
-        byte[] keyBlock = TlsPrf.Compute(suite.UsesSha384, _masterSecret, "key expansion", [.. _serverRandom, .. _clientRandom], 2 * (macLength + keyLength + ivLength));
-        ReadOnlySpan<byte> block = keyBlock;
-        ReadOnlySpan<byte> clientMac = block.Slice(0, macLength);
-        ReadOnlySpan<byte> serverMac = block.Slice(macLength, macLength);
-        ReadOnlySpan<byte> clientKey = block.Slice(2 * macLength, keyLength);
-        ReadOnlySpan<byte> serverKey = block.Slice((2 * macLength) + keyLength, keyLength);
-        ReadOnlySpan<byte> clientIv = block.Slice(2 * (macLength + keyLength), ivLength);
-        ReadOnlySpan<byte> serverIv = block.Slice((2 * (macLength + keyLength)) + ivLength, ivLength);
-        if (suite.IsGcm)
-        {
-            _pendingWriteCipher = new TlsGcmRecordCipher(clientKey, clientIv);
-            _pendingReadCipher = new TlsGcmRecordCipher(serverKey, serverIv);
-        }
-        else
-        {
-            _pendingWriteCipher = new TlsCbcRecordCipher(clientKey, clientMac, _random);
-            _pendingReadCipher = new TlsCbcRecordCipher(serverKey, serverMac, _random);
-        }
+        // NSS key log format: CLIENT_RANDOM <ClientHello.random> <master_secret>, what TLS 1.2 decryption needs.
+        _keyLog?.Write("CLIENT_RANDOM", _clientRandom, _masterSecret);
 
-        CryptographicOperations.ZeroMemory(keyBlock);
+        (_pendingWriteCipher, _pendingReadCipher) = TlsKeyBlock.CreateCiphers(suite, _masterSecret, _clientRandom, _serverRandom, encryptThenMac: false, _random);
     }
 
     /// <summary>[RFC 5246 7.4.9] The server's Finished: PRF(master_secret, "server finished", Hash(handshake_messages)).</summary>

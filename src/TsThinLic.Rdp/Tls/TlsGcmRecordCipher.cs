@@ -23,6 +23,7 @@ internal sealed class TlsGcmRecordCipher : TlsRecordCipher
     private readonly KeyParameter _key;
     private readonly byte[] _salt;
     private readonly GcmBlockCipher _gcm = new(new AesEngine());
+    private bool _keyed;
 
     public TlsGcmRecordCipher(ReadOnlySpan<byte> key, ReadOnlySpan<byte> salt)
     {
@@ -36,7 +37,7 @@ internal sealed class TlsGcmRecordCipher : TlsRecordCipher
         BinaryPrimitives.WriteUInt64BigEndian(fragment, sequenceNumber);
         Span<byte> additionalData = stackalloc byte[AdditionalDataLength];
         WriteAdditionalData(additionalData, sequenceNumber, (byte)type, TlsClientSession.Tls12Version, plaintext.Length);
-        Seal(_gcm, _key, Nonce(fragment.AsSpan(0, ExplicitNonceLength)), additionalData, plaintext, fragment.AsSpan(ExplicitNonceLength));
+        Seal(_gcm, KeyOnce(), Nonce(fragment.AsSpan(0, ExplicitNonceLength)), additionalData, plaintext, fragment.AsSpan(ExplicitNonceLength));
         return fragment;
     }
 
@@ -51,7 +52,7 @@ internal sealed class TlsGcmRecordCipher : TlsRecordCipher
         Span<byte> additionalData = stackalloc byte[AdditionalDataLength];
         WriteAdditionalData(additionalData, sequenceNumber, type, version, fragment.Length - ExplicitNonceLength - TagLength);
         byte[] output = new byte[fragment.Length - ExplicitNonceLength - TagLength];
-        if (!TryOpen(_gcm, _key, Nonce(fragment[..ExplicitNonceLength]), additionalData, fragment[ExplicitNonceLength..], output))
+        if (!TryOpen(_gcm, KeyOnce(), Nonce(fragment[..ExplicitNonceLength]), additionalData, fragment[ExplicitNonceLength..], output))
         {
             return false;
         }
@@ -60,8 +61,8 @@ internal sealed class TlsGcmRecordCipher : TlsRecordCipher
         return true;
     }
 
-    /// <summary>AES-GCM encryption with a 128-bit tag: <paramref name="output"/> = ciphertext + tag.</summary>
-    internal static void Seal(GcmBlockCipher gcm, KeyParameter key, byte[] nonce, ReadOnlySpan<byte> additionalData, ReadOnlySpan<byte> plaintext, Span<byte> output)
+    /// <summary>AES-GCM encryption with a 128-bit tag: <paramref name="output"/> = ciphertext + tag; a null <paramref name="key"/> keeps the previous one.</summary>
+    internal static void Seal(GcmBlockCipher gcm, KeyParameter? key, byte[] nonce, ReadOnlySpan<byte> additionalData, ReadOnlySpan<byte> plaintext, Span<byte> output)
     {
         gcm.Init(true, new AeadParameters(key, TagLength * 8, nonce));
         gcm.ProcessAadBytes(additionalData);
@@ -69,8 +70,8 @@ internal sealed class TlsGcmRecordCipher : TlsRecordCipher
         gcm.DoFinal(output[written..]);
     }
 
-    /// <summary>AES-GCM decryption of ciphertext + tag; false when the tag does not match.</summary>
-    internal static bool TryOpen(GcmBlockCipher gcm, KeyParameter key, byte[] nonce, ReadOnlySpan<byte> additionalData, ReadOnlySpan<byte> sealedData, Span<byte> plaintext)
+    /// <summary>AES-GCM decryption of ciphertext + tag; false when the tag does not match; a null <paramref name="key"/> keeps the previous one.</summary>
+    internal static bool TryOpen(GcmBlockCipher gcm, KeyParameter? key, byte[] nonce, ReadOnlySpan<byte> additionalData, ReadOnlySpan<byte> sealedData, Span<byte> plaintext)
     {
         gcm.Init(false, new AeadParameters(key, TagLength * 8, nonce));
         gcm.ProcessAadBytes(additionalData);
@@ -85,6 +86,19 @@ internal sealed class TlsGcmRecordCipher : TlsRecordCipher
             // BouncyCastle reports a tag mismatch by throwing; the record layer answers bad_record_mac.
             return false;
         }
+    }
+
+    // The key goes to the first Init only: a null key keeps BouncyCastle's AES key schedule and GHASH tables, which
+    // it would otherwise rebuild (and allocate) for every record.
+    private KeyParameter? KeyOnce()
+    {
+        if (_keyed)
+        {
+            return null;
+        }
+
+        _keyed = true;
+        return _key;
     }
 
     private byte[] Nonce(ReadOnlySpan<byte> explicitNonce)

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using TsThinLic.Pdu;
 using TsThinLic.Rdp;
+using TsThinLic.Replay.Decryption;
 
 namespace TsThinLic.Replay.Capture;
 
@@ -8,23 +9,59 @@ namespace TsThinLic.Replay.Capture;
 /// Finds the RDP licensing PDUs in a pcap or pcapng file: reads the records, reassembles every TCP connection in
 /// both directions, recognises RDP by its TPKT framing on any port, unwraps X.224 Data → MCS Send Data → the basic
 /// security header, and keeps the PDUs with SEC_LICENSE_PKT ([MS-RDPBCGR 2.2.1.12]) from the start of the connection
-/// up to the server's last licensing PDU. A connection that switches to TLS, a stream that is not RDP, bytes missing
-/// from the capture and encrypted licensing PDUs are all reported, never skipped silently. Never throws on file data.
+/// up to the server's last licensing PDU. With keys it first decrypts what it can: a TLS connection with the key
+/// log's secrets (the file's own Decryption Secrets Blocks included), its plaintext then read as RDP (CredSSP
+/// messages skipped), and Standard RDP Security with the server's private key, every encrypted PDU of both directions
+/// opened and its MAC checked. A connection that switches to TLS without secrets, a stream that is not RDP, bytes
+/// missing from the capture, records or PDUs that fail authentication and encrypted licensing PDUs left encrypted
+/// are all reported, never skipped silently. Never throws on file data.
 /// </summary>
 public static class CaptureAnalyzer
 {
     /// <summary>The most TCP connections followed in one file.</summary>
     public const int MaxConnections = 4096;
 
+    /// <summary>The most decryption problems told per connection direction (the rest are counted).</summary>
+    public const int MaxProblemNotes = 10;
+
     // Flags a licensing PDU's security header may carry ([MS-RDPBCGR 2.2.8.1.1.2.1]): SEC_LICENSE_PKT with
     // SEC_ENCRYPT, SEC_LICENSE_ENCRYPT_CS/SC, SEC_FLAGSHI_VALID, SEC_SECURE_CHECKSUM, SEC_RESET_SEQNO, SEC_IGNORE_SEQNO.
     // Requiring every other bit clear keeps a share control header (totalLength 0x0180, ...) from passing for one.
     private const ushort LicensingFlagsMask = SecurityHeader.SecLicensePkt | SecurityHeader.SecEncrypt | SecurityHeader.SecLicenseEncryptCs | 0x8000 | 0x0800 | 0x0010 | 0x0020;
 
-    /// <summary>Analyzes a whole capture file held in memory.</summary>
-    public static CaptureAnalysis Analyze(ReadOnlyMemory<byte> file)
+    // [MS-RDPBCGR 2.2.1.10] SEC_EXCHANGE_PKT: the Security Exchange PDU carrying the encrypted client random.
+    private const ushort SecExchangePkt = 0x0001;
+
+    /// <summary>Analyzes a whole capture file held in memory, decrypting nothing but what its own secrets open.</summary>
+    public static CaptureAnalysis Analyze(ReadOnlyMemory<byte> file) => Analyze(file, DecryptionKeys.None);
+
+    /// <summary>Analyzes a whole capture file held in memory, decrypting with <paramref name="keys"/> and the file's own secrets.</summary>
+    public static CaptureAnalysis Analyze(ReadOnlyMemory<byte> file, DecryptionKeys keys)
     {
-        bool read = CaptureFileReader.TryRead(file, out IReadOnlyList<CapturedFrame> frames, out CaptureError error);
+        ArgumentNullException.ThrowIfNull(keys);
+        bool read = CaptureFileReader.TryRead(file, out IReadOnlyList<CapturedFrame> frames, out IReadOnlyList<CapturedSecrets> secrets, out CaptureError error);
+        var secretNotes = new List<string>();
+        var logs = new List<TlsKeyLog>();
+        foreach (CapturedSecrets block in secrets)
+        {
+            string name = $"the Decryption Secrets Block at file offset {block.FileOffset}";
+            if (block.SecretsType != CapturedSecrets.TlsKeyLog)
+            {
+                secretNotes.Add($"{name} holds secrets of type 0x{block.SecretsType:x8}, not a TLS key log; ignored");
+                continue;
+            }
+
+            if (!block.PaddingIsZero)
+            {
+                secretNotes.Add($"{name}: its padding is not zero (pcapng 3.1): the block was altered");
+            }
+
+            TlsKeyLog log = TlsKeyLog.Parse(block.Data.Span, name);
+            secretNotes.AddRange(log.Problems);
+            logs.Add(log);
+        }
+
+        keys = keys.With(TlsKeyLog.Combine(logs));
         var connections = new Dictionary<(string, string), Connection>();
         var order = new List<Connection>();
         CaptureError? limit = null;
@@ -59,11 +96,11 @@ public static class CaptureAnalyzer
         {
             if (connection.HasData)
             {
-                result.Add(connection.Analyze());
+                result.Add(connection.Analyze(keys));
             }
         }
 
-        return new CaptureAnalysis(frames.Count, result, read ? limit : error);
+        return new CaptureAnalysis(frames.Count, result, read ? limit : error, secrets.Count, secretNotes);
     }
 
     private sealed class Connection(string a, string b)
@@ -84,13 +121,15 @@ public static class CaptureAnalyzer
             (source == a ? _fromA : _fromB).Add(segment, frame.Index, frame.Timestamp);
         }
 
-        public CapturedConnection Analyze()
+        public CapturedConnection Analyze(DecryptionKeys keys)
         {
             _fromA.Finish();
             _fromB.Finish();
             var notes = new List<string>();
-            var scanA = Scan(_fromA.Bytes);
-            var scanB = Scan(_fromB.Bytes);
+            FramedStream streamA = _fromA.ToFramedStream();
+            FramedStream streamB = _fromB.ToFramedStream();
+            ScanResult scanA = Scan(streamA.Bytes, null, plaintext: false);
+            ScanResult scanB = Scan(streamB.Bytes, null, plaintext: false);
 
             // The client is who opened the connection (SYN), else who sent the X.224 Connection Request, else who
             // sent MCS Send Data Requests.
@@ -112,32 +151,117 @@ public static class CaptureAnalyzer
 
             var (client, server) = aIsClient ? (a, b) : (b, a);
             var (clientScan, serverScan) = aIsClient ? (scanA, scanB) : (scanB, scanA);
-            var (clientStream, serverStream) = aIsClient ? (_fromA, _fromB) : (_fromB, _fromA);
-            Note(notes, "client", clientScan, clientStream);
-            Note(notes, "server", serverScan, serverStream);
+            var (clientStream, serverStream) = aIsClient ? (streamA, streamB) : (streamB, streamA);
+            var (clientReassembler, serverReassembler) = aIsClient ? (_fromA, _fromB) : (_fromB, _fromA);
+            Note(notes, "client", clientReassembler);
+            Note(notes, "server", serverReassembler);
 
             CapturedStreamKind kind = clientScan.Tls || serverScan.Tls
                 ? CapturedStreamKind.Tls
                 : clientScan.TpktCount + serverScan.TpktCount == 0 ? CapturedStreamKind.NotRdp : CapturedStreamKind.Rdp;
 
-            var pdus = new List<CapturedLicensingPdu>();
-            foreach (var (offset, end, data) in clientScan.Licensing)
+            string? decryption = null;
+            string? pduDecryption = null;
+            bool tlsDecrypted = false;
+            IReadOnlyList<TlsCapturedRecord> tlsRecords = [];
+            StandardSecurityDecryption? standard = null;
+            if (kind == CapturedStreamKind.Tls && keys.KeyLog.Count > 0)
             {
-                var (frameIndex, timestamp) = clientStream.FrameAt(end - 1);
-                pdus.Add(new CapturedLicensingPdu(CaptureDirection.ClientToServer, frameIndex, timestamp, data, offset));
+                int clientTls = clientScan.TlsOffset ?? clientStream.Bytes.Length;
+                int serverTls = serverScan.TlsOffset ?? serverStream.Bytes.Length;
+                FramedStream clientCipher = clientStream;
+                FramedStream serverCipher = serverStream;
+                TlsDecryption tls = TlsConnectionDecryptor.Decrypt(
+                    clientStream.Bytes[clientTls..],
+                    serverStream.Bytes[serverTls..],
+                    keys.KeyLog,
+                    (fromClient, offset) => fromClient ? clientCipher.Where(clientTls + offset) : serverCipher.Where(serverTls + offset));
+                notes.AddRange(tls.Notes);
+                tlsRecords = [.. tls.Records.Select(r => r with { FrameIndex = (r.FromClient ? clientCipher : serverCipher).FrameAt((r.FromClient ? clientTls : serverTls) + r.End - 1).FrameIndex })];
+                decryption = $"TLS: {tls.Summary}";
+                if (tls.HasApplicationData)
+                {
+                    // The RDP stream inside TLS, behind the X.224 exchange that preceded it, read like a clear one.
+                    tlsDecrypted = true;
+                    pduDecryption = $"inside {tls.Version}";
+                    clientStream = clientStream.WithPlaintext(clientTls, clientTls, tls.ClientApplicationData);
+                    serverStream = serverStream.WithPlaintext(serverTls, serverTls, tls.ServerApplicationData);
+                    clientScan = Scan(clientStream.Bytes, null, plaintext: true);
+                    serverScan = Scan(serverStream.Bytes, null, plaintext: true);
+                }
+            }
+            else if (kind == CapturedStreamKind.Rdp && serverScan.ServerSecurity is { EncryptionMethod: not 0 } security && clientScan.EncryptedClientRandom is { } encryptedRandom && keys.ServerKeys.Count > 0)
+            {
+                standard = StandardSecurityDecryption.TryCreate(security.EncryptionMethod, security.EncryptionLevel, security.ServerRandom.Span, security.ServerCertificate.Span, encryptedRandom, keys.ServerKeys, out string note);
+                if (standard is null)
+                {
+                    notes.Add(note);
+                }
+                else
+                {
+                    clientScan = Scan(clientStream.Bytes, standard.ClientToServer, plaintext: false);
+                    serverScan = Scan(serverStream.Bytes, standard.ServerToClient, plaintext: false);
+                    int verified = standard.ClientToServer.Verified + standard.ServerToClient.Verified;
+                    int failed = standard.ClientToServer.Failed + standard.ServerToClient.Failed;
+                    decryption = $"Standard RDP Security: {standard.Description}; {verified} PDU(s) decrypted with a verified MAC{(failed > 0 ? $", {failed} with a MAC that does not verify" : string.Empty)}";
+                }
             }
 
-            foreach (var (offset, end, data) in serverScan.Licensing)
+            foreach ((string side, ScanResult scan, FramedStream stream) in (ReadOnlySpan<(string, ScanResult, FramedStream)>)[("client", clientScan, clientStream), ("server", serverScan, serverStream)])
             {
-                var (frameIndex, timestamp) = serverStream.FrameAt(end - 1);
-                pdus.Add(new CapturedLicensingPdu(CaptureDirection.ServerToClient, frameIndex, timestamp, data, offset));
+                if (scan.Problem is not null)
+                {
+                    notes.Add($"{side}: {scan.Problem}");
+                }
+
+                foreach ((int offset, string problem) in scan.DecryptionProblems.Take(MaxProblemNotes))
+                {
+                    notes.Add($"{side}: the PDU at {stream.Where(offset)} {problem}");
+                }
+
+                if (scan.DecryptionProblems.Count > MaxProblemNotes)
+                {
+                    notes.Add($"{side}: {scan.DecryptionProblems.Count - MaxProblemNotes} more PDU(s) with decryption problems");
+                }
+
+                if (scan.CredSspMessages > 0)
+                {
+                    notes.Add($"{side}: {scan.CredSspMessages} CredSSP message(s) (NLA) skipped before the MCS connection");
+                }
+            }
+
+            var pdus = new List<CapturedLicensingPdu>();
+            foreach ((CaptureDirection direction, ScanResult scan, FramedStream stream) in (ReadOnlySpan<(CaptureDirection, ScanResult, FramedStream)>)[(CaptureDirection.ClientToServer, clientScan, clientStream), (CaptureDirection.ServerToClient, serverScan, serverStream)])
+            {
+                foreach (LicensingCandidate candidate in scan.Licensing)
+                {
+                    var (frameIndex, timestamp) = stream.FrameAt(candidate.End - 1);
+                    string? text = candidate.Decrypted
+                        ? candidate.DecryptionFailed ? $"decrypted with {standard!.Description}, but its MAC does not verify" : $"decrypted ({standard!.Description}), MAC verified"
+                        : pduDecryption;
+                    pdus.Add(new CapturedLicensingPdu(direction, frameIndex, timestamp, candidate.Data, candidate.Offset)
+                    {
+                        Decryption = text,
+                        DecryptionFailed = candidate.DecryptionFailed,
+                    });
+                }
             }
 
             pdus.Sort((x, y) => x.FrameIndex != y.FrameIndex ? x.FrameIndex.CompareTo(y.FrameIndex) : x.StreamOffset.CompareTo(y.StreamOffset));
             pdus = EndOfLicensing(pdus, notes);
-            if (kind == CapturedStreamKind.Tls)
+            if (kind == CapturedStreamKind.Tls && !tlsDecrypted)
             {
-                notes.Add("the connection switched to TLS (Enhanced RDP Security): its licensing PDUs are encrypted by TLS and cannot be inspected in a capture");
+                notes.Add(keys.KeyLog.Count == 0
+                    ? "the connection switched to TLS (Enhanced RDP Security): its licensing PDUs are encrypted by TLS and cannot be inspected without the TLS secrets (--keylog FILE, SSLKEYLOGFILE, or a pcapng Decryption Secrets Block)"
+                    : "the connection switched to TLS (Enhanced RDP Security) and its application data could not be decrypted: its licensing PDUs cannot be inspected");
+            }
+            else if (kind == CapturedStreamKind.Tls && !clientScan.SawMcsData && !serverScan.SawMcsData)
+            {
+                notes.Add("TLS decrypted, but what it carries is not RDP");
+            }
+            else if (kind == CapturedStreamKind.Tls && pdus.Count == 0)
+            {
+                notes.Add("TLS decrypted, but the RDP connection inside carries no licensing PDU (it ended, or the capture stopped, before licensing)");
             }
             else if (kind == CapturedStreamKind.Rdp && pdus.Count == 0)
             {
@@ -147,13 +271,18 @@ public static class CaptureAnalyzer
             int encrypted = pdus.Count(p => p.IsEncrypted);
             if (encrypted > 0)
             {
-                notes.Add($"{encrypted} licensing PDU(s) carry SEC_ENCRYPT (Standard RDP Security with encryption): their contents are ciphertext under the connection's keys, which a capture does not hold");
+                notes.Add($"{encrypted} licensing PDU(s) carry SEC_ENCRYPT (Standard RDP Security with encryption): their contents are ciphertext under the connection's keys; the server's private key (--server-key) decrypts them");
             }
 
-            return new CapturedConnection(client, server, kind, pdus, notes, serverScan.ServerSecurity);
+            return new CapturedConnection(client, server, kind, pdus, notes, serverScan.ServerSecurity)
+            {
+                Decryption = decryption,
+                IsDecrypted = tlsDecrypted || standard is not null,
+                TlsRecords = tlsRecords,
+            };
         }
 
-        private static void Note(List<string> notes, string side, ScanResult scan, TcpStreamReassembler stream)
+        private static void Note(List<string> notes, string side, TcpStreamReassembler stream)
         {
             if (stream.Retransmissions > 0)
             {
@@ -168,11 +297,6 @@ public static class CaptureAnalyzer
             if (stream.BytesDropped > 0)
             {
                 notes.Add($"{side}: {stream.BytesDropped} byte(s) could not be placed (a gap in the capture or a limit); the stream stops at the gap");
-            }
-
-            if (scan.Problem is not null)
-            {
-                notes.Add($"{side}: {scan.Problem}");
             }
         }
 
@@ -218,9 +342,11 @@ public static class CaptureAnalyzer
         }
     }
 
+    private readonly record struct LicensingCandidate(int Offset, int End, ReadOnlyMemory<byte> Data, bool Decrypted, bool DecryptionFailed);
+
     private sealed class ScanResult
     {
-        public List<(int Offset, int End, ReadOnlyMemory<byte> Data)> Licensing { get; } = [];
+        public List<LicensingCandidate> Licensing { get; } = [];
 
         public bool SentConnectionRequest { get; set; }
 
@@ -230,13 +356,27 @@ public static class CaptureAnalyzer
 
         public bool Tls { get; set; }
 
+        /// <summary>Where the first TLS record starts.</summary>
+        public int? TlsOffset { get; set; }
+
         public GccServerSecurityData? ServerSecurity { get; set; }
+
+        /// <summary>encryptedClientRandom of the client's Security Exchange PDU.</summary>
+        public byte[]? EncryptedClientRandom { get; set; }
+
+        public bool SawMcsData { get; set; }
+
+        public int CredSspMessages { get; set; }
+
+        public List<(int Offset, string Problem)> DecryptionProblems { get; } = [];
 
         public string? Problem { get; set; }
     }
 
-    // Walks one direction's reassembled bytes PDU by PDU: slow-path (TPKT), fast-path, or the start of TLS.
-    private static ScanResult Scan(ReadOnlySpan<byte> stream)
+    // Walks one direction's bytes PDU by PDU: slow-path (TPKT), fast-path, or the start of TLS. With a decryptor,
+    // every encrypted PDU is opened in stream order. In a TLS plaintext stream, CredSSP messages (NLA) may come
+    // before the MCS connection: they are skipped.
+    private static ScanResult Scan(ReadOnlySpan<byte> stream, StandardSecurityDirection? decryptor, bool plaintext)
     {
         var result = new ScanResult();
         int offset = 0;
@@ -261,16 +401,23 @@ public static class CaptureAnalyzer
 
                 result.TpktCount++;
                 ReadOnlyMemory<byte> tpdu = stream.Slice(offset + Tpkt.HeaderLength, packetLength - Tpkt.HeaderLength).ToArray();
-                Inspect(tpdu, offset, offset + packetLength, result);
+                Inspect(tpdu, offset, offset + packetLength, result, decryptor);
                 offset += packetLength;
                 continue;
             }
 
-            if ((first is 0x14 or 0x15 or 0x16 or 0x17) && rest.Length > 1 && rest[1] == 0x03)
+            if (!plaintext && (first is 0x14 or 0x15 or 0x16 or 0x17) && rest.Length > 1 && rest[1] == 0x03)
             {
                 // A TLS record (handshake, alert, application data): the connection moved to Enhanced RDP Security.
                 result.Tls = true;
+                result.TlsOffset = offset;
                 return result;
+            }
+
+            if (plaintext && !result.SawMcsData && result.TpktCount > 0 && TrySkipCredSsp(rest, result, out int skipped))
+            {
+                offset += skipped;
+                continue;
             }
 
             if ((first & 0x03) == 0 && result.TpktCount > 0)
@@ -283,6 +430,7 @@ public static class CaptureAnalyzer
                 }
 
                 int length = rest[1];
+                int headerLength = 2;
                 if ((length & 0x80) != 0)
                 {
                     if (rest.Length < 3)
@@ -292,15 +440,27 @@ public static class CaptureAnalyzer
                     }
 
                     length = ((length & 0x7f) << 8) | rest[2];
+                    headerLength = 3;
                 }
 
-                if (length < 2)
+                if (length < headerLength)
                 {
                     result.Problem = $"a fast-path PDU with length {length} at stream offset {offset}; the rest of the stream is not read";
                     return result;
                 }
 
-                offset += Math.Min(length, rest.Length);
+                if (length > rest.Length)
+                {
+                    result.Problem = $"the stream ends inside a fast-path PDU at offset {offset} ({rest.Length} of {length} bytes)";
+                    return result;
+                }
+
+                if (decryptor?.OpenFastPath(rest[..length], headerLength) is { } problem)
+                {
+                    result.DecryptionProblems.Add((offset, problem));
+                }
+
+                offset += length;
                 continue;
             }
 
@@ -313,7 +473,45 @@ public static class CaptureAnalyzer
         return result;
     }
 
-    private static void Inspect(ReadOnlyMemory<byte> tpdu, int offset, int end, ScanResult result)
+    // [MS-CSSP 2.2.1] TSRequest is one DER SEQUENCE; [MS-RDPBCGR 2.2.10.2] after it, with HYBRID_EX, the server's
+    // Early User Authorization Result is a 4-byte code. Both come between the TLS handshake and the MCS Connect PDUs.
+    private static bool TrySkipCredSsp(ReadOnlySpan<byte> rest, ScanResult result, out int skipped)
+    {
+        skipped = 0;
+        if (rest[0] == 0x30 && rest.Length >= 2)
+        {
+            int lengthOctets = rest[1] < 0x80 ? 0 : rest[1] & 0x7f;
+            if (lengthOctets > 3 || rest.Length < 2 + lengthOctets)
+            {
+                return false;
+            }
+
+            int length = lengthOctets == 0 ? rest[1] : 0;
+            for (int i = 0; i < lengthOctets; i++)
+            {
+                length = (length << 8) | rest[2 + i];
+            }
+
+            if (length > rest.Length - 2 - lengthOctets)
+            {
+                return false;
+            }
+
+            skipped = 2 + lengthOctets + length;
+            result.CredSspMessages++;
+            return true;
+        }
+
+        if (result.CredSspMessages > 0 && rest.Length >= 4 && rest[0] != Tpkt.Version)
+        {
+            skipped = 4;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static void Inspect(ReadOnlyMemory<byte> tpdu, int offset, int end, ScanResult result, StandardSecurityDirection? decryptor)
     {
         if (!X224Tpdu.TryRead(tpdu.Span, out X224Tpdu x224))
         {
@@ -331,6 +529,7 @@ public static class CaptureAnalyzer
             return;
         }
 
+        result.SawMcsData = true;
         ReadOnlyMemory<byte> mcsPdu = tpdu[X224Data.HeaderLength..];
         if (GccServerSecurityData.IsConnectResponse(mcsPdu.Span))
         {
@@ -352,7 +551,31 @@ public static class CaptureAnalyzer
             result.SendDataRequests++;
         }
 
-        ReadOnlySpan<byte> user = mcs.Data.Span;
+        ReadOnlyMemory<byte> userData = mcs.Data;
+        if (userData.Length >= 8 && (BinaryPrimitives.ReadUInt16LittleEndian(userData.Span) & SecExchangePkt) != 0 && result.EncryptedClientRandom is null)
+        {
+            // [MS-RDPBCGR 2.2.1.10.1] TS_SECURITY_PACKET: basic header, length, encryptedClientRandom.
+            uint length = BinaryPrimitives.ReadUInt32LittleEndian(userData.Span[4..]);
+            if (length <= userData.Length - 8)
+            {
+                result.EncryptedClientRandom = userData.Span.Slice(8, (int)length).ToArray();
+            }
+
+            return;
+        }
+
+        bool decrypted = false;
+        string? problem = null;
+        if (decryptor is not null)
+        {
+            userData = decryptor.OpenSlowPath(userData, out decrypted, out problem);
+            if (problem is not null)
+            {
+                result.DecryptionProblems.Add((offset, problem));
+            }
+        }
+
+        ReadOnlySpan<byte> user = userData.Span;
         if (user.Length < SecurityHeader.Length + LicensePreamble.Length)
         {
             return;
@@ -361,7 +584,7 @@ public static class CaptureAnalyzer
         ushort flags = BinaryPrimitives.ReadUInt16LittleEndian(user);
         if ((flags & SecurityHeader.SecLicensePkt) != 0 && (flags & ~LicensingFlagsMask) == 0)
         {
-            result.Licensing.Add((offset, end, mcs.Data));
+            result.Licensing.Add(new LicensingCandidate(offset, end, userData, decrypted, decrypted && problem is not null));
         }
     }
 }

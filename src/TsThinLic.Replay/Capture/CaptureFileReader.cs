@@ -4,8 +4,8 @@ namespace TsThinLic.Replay.Capture;
 
 /// <summary>
 /// Reads the packet records of a classic pcap file (microsecond or nanosecond, either byte order) or a pcapng file
-/// (Section Header, Interface Description, Enhanced/Simple/obsolete Packet blocks; every other block is skipped by
-/// its length). Sans-I/O: it reads a span the caller loaded. Every length is checked against what remains and a
+/// (Section Header, Interface Description, Enhanced/Simple/obsolete Packet blocks, and the Decryption Secrets Blocks
+/// <c>editcap --inject-secrets</c> writes; every other block is skipped by its length). Sans-I/O: it reads a span the caller loaded. Every length is checked against what remains and a
 /// stated maximum; a malformed file gives a <see cref="CaptureError"/> with the offset, never an exception. Packets
 /// read before the error are kept, so a capture cut off mid-record still yields what it holds.
 /// </summary>
@@ -16,6 +16,12 @@ public static class CaptureFileReader
 
     /// <summary>The largest packet record accepted (the largest snapshot length tcpdump and tshark use).</summary>
     public const int MaxPacketLength = 262_144;
+
+    /// <summary>The largest Decryption Secrets Block accepted (a key log of tens of thousands of connections).</summary>
+    public const int MaxSecretsLength = 16 * 1024 * 1024;
+
+    /// <summary>The most Decryption Secrets Blocks read from one file.</summary>
+    public const int MaxSecretsBlocks = 1024;
 
     private const uint PcapMagicMicroseconds = 0xa1b2c3d4;
     private const uint PcapMagicNanoseconds = 0xa1b23c4d;
@@ -44,9 +50,18 @@ public static class CaptureFileReader
     /// at some offset; <paramref name="frames"/> then holds the records before that offset.
     /// </summary>
     public static bool TryRead(ReadOnlyMemory<byte> file, out IReadOnlyList<CapturedFrame> frames, out CaptureError error)
+        => TryRead(file, out frames, out _, out error);
+
+    /// <summary>
+    /// Reads every packet record and every pcapng Decryption Secrets Block (in file order). False with
+    /// <paramref name="error"/> as <see cref="TryRead(ReadOnlyMemory{byte}, out IReadOnlyList{CapturedFrame}, out CaptureError)"/>.
+    /// </summary>
+    public static bool TryRead(ReadOnlyMemory<byte> file, out IReadOnlyList<CapturedFrame> frames, out IReadOnlyList<CapturedSecrets> secrets, out CaptureError error)
     {
         var list = new List<CapturedFrame>();
+        var secretsList = new List<CapturedSecrets>();
         frames = list;
+        secrets = secretsList;
         ReadOnlySpan<byte> span = file.Span;
         if (span.Length < 4)
         {
@@ -58,7 +73,7 @@ public static class CaptureFileReader
         uint magicBe = BinaryPrimitives.ReadUInt32BigEndian(span);
         if (magicLe == PcapngSectionHeaderBlock)
         {
-            return TryReadPcapng(file, list, out error);
+            return TryReadPcapng(file, list, secretsList, out error);
         }
 
         if (magicLe is PcapMagicMicroseconds or PcapMagicNanoseconds)
@@ -126,7 +141,7 @@ public static class CaptureFileReader
         return true;
     }
 
-    private static bool TryReadPcapng(ReadOnlyMemory<byte> file, List<CapturedFrame> frames, out CaptureError error)
+    private static bool TryReadPcapng(ReadOnlyMemory<byte> file, List<CapturedFrame> frames, List<CapturedSecrets> secrets, out CaptureError error)
     {
         ReadOnlySpan<byte> span = file.Span;
         var interfaces = new List<(int LinkType, long TicksPerUnitNumerator, long UnitsPerSecond)>();
@@ -169,9 +184,11 @@ public static class CaptureFileReader
             }
 
             uint totalLength = Read32(at[4..], littleEndian);
-            if (totalLength < 12 || totalLength % 4 != 0 || totalLength > MaxPacketLength + 64)
+            // A Decryption Secrets Block may hold far more than a packet: it has a limit of its own.
+            long limit = Read32(at, littleEndian) == 10 ? MaxSecretsLength + 64 : MaxPacketLength + 64;
+            if (totalLength < 12 || totalLength % 4 != 0 || totalLength > limit)
             {
-                error = new CaptureError(CaptureErrorKind.LengthOutOfRange, "pcapng Block Total Length", offset + 4, $"{totalLength} (a multiple of 4, 12 to {MaxPacketLength + 64})");
+                error = new CaptureError(CaptureErrorKind.LengthOutOfRange, "pcapng Block Total Length", offset + 4, $"{totalLength} (a multiple of 4, 12 to {limit})");
                 return false;
             }
 
@@ -259,6 +276,34 @@ public static class CaptureFileReader
                             return false;
                         }
 
+                        break;
+                    }
+
+                case 10:
+                    {
+                        // [pcapng 4.7] Decryption Secrets Block: Secrets Type, Secrets Length, Secrets Data padded to 32 bits, options.
+                        if (body.Length < 8)
+                        {
+                            error = new CaptureError(CaptureErrorKind.Truncated, "pcapng Decryption Secrets Block", offset, "no Secrets Type and Length");
+                            return false;
+                        }
+
+                        uint secretsLength = Read32(body[4..], littleEndian);
+                        long padded = (secretsLength + 3L) & ~3L;
+                        if (padded > body.Length - 8)
+                        {
+                            error = new CaptureError(CaptureErrorKind.LengthOutOfRange, "pcapng Secrets Length", offset + 12, $"{secretsLength} bytes, the block holds {body.Length - 8}");
+                            return false;
+                        }
+
+                        if (secrets.Count >= MaxSecretsBlocks)
+                        {
+                            error = new CaptureError(CaptureErrorKind.LimitExceeded, "pcapng Decryption Secrets Block", offset, $"more than {MaxSecretsBlocks}");
+                            return false;
+                        }
+
+                        bool paddingIsZero = !body.Slice(8 + (int)secretsLength, (int)(padded - secretsLength)).ContainsAnyExcept((byte)0);
+                        secrets.Add(new CapturedSecrets(Read32(body, littleEndian), file.Slice((int)offset + 16, (int)secretsLength), offset, paddingIsZero));
                         break;
                     }
 

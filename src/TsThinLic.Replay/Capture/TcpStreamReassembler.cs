@@ -174,6 +174,9 @@ public sealed class TcpStreamReassembler
         _marks.Add((_bytes.Count, frameIndex, timestamp));
     }
 
+    /// <summary>The bytes put in order and the frames that delivered them, for the analyzer.</summary>
+    internal FramedStream ToFramedStream() => new([.. _bytes], [.. _marks]);
+
     /// <summary>Gives up on the open gaps (end of capture): the bytes waiting behind them are counted as dropped.</summary>
     public void Finish()
     {

@@ -1,4 +1,5 @@
 using TsThinLic.Replay;
+using TsThinLic.Replay.Capture;
 
 namespace TsThinLic.Fuzzing.Targets;
 
@@ -12,11 +13,16 @@ namespace TsThinLic.Fuzzing.Targets;
 /// <remarks>
 /// Invariants: nothing throws ("never throws on file data"); the analysis allocates at most eight times the file plus
 /// 256 KiB (frames are slices of the file; each stream is copied once as it is reassembled, plus the per-connection
-/// and per-PDU records); a transcript written from a capture parses.
+/// and per-PDU records); a transcript written from a capture parses. A capture holding a pcapng Decryption Secrets
+/// Block is decrypted as it is read, and may allocate at most 32 times the file plus 512 KiB: each TLS record is also
+/// held as ciphertext, as plaintext and in the decrypted RDP stream, the handshake goes into the Finished transcript,
+/// and each decrypted connection has its key schedule and cipher state (the keyed corpus measures 13 to 18 times).
 /// </remarks>
 public sealed class CaptureTarget : FuzzTarget
 {
     private const int FixedAllowance = 256 * 1024;
+
+    private const int DecryptionAllowance = 512 * 1024;
 
     public override string Name => "capture";
 
@@ -28,9 +34,11 @@ public sealed class CaptureTarget : FuzzTarget
     protected override void Run(ReadOnlySpan<byte> input)
     {
         byte[] bytes = input.ToArray();
+        bool secrets = CaptureFileReader.TryRead(bytes, out _, out IReadOnlyList<CapturedSecrets> blocks, out _) && blocks.Count > 0;
         long mark = AllocationMark();
         ReplayInput loaded = ReplayInputLoader.Load("fuzz.pcapng", bytes);
-        CheckAllocated(mark, (8L * input.Length) + FixedAllowance, "ReplayInputLoader.Load (capture)", input.Length);
+        long budget = secrets ? (32L * input.Length) + DecryptionAllowance : (8L * input.Length) + FixedAllowance;
+        CheckAllocated(mark, budget, secrets ? "ReplayInputLoader.Load (capture with TLS secrets)" : "ReplayInputLoader.Load (capture)", input.Length);
         if (loaded.Exchanges.Count == 0)
         {
             return;

@@ -1,6 +1,7 @@
 using TsThinLic.Crypto;
 using TsThinLic.Emulator;
 using TsThinLic.Pdu;
+using TsThinLic.Rdp.Security;
 using Xunit;
 
 namespace TsThinLic.Tests.Crypto;

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using TsThinLic.Crypto;
 using TsThinLic.Emulator;
+using TsThinLic.Rdp.Security;
 using Xunit;
 
 namespace TsThinLic.Tests.Crypto;

@@ -1,7 +1,7 @@
 using Org.BouncyCastle.Math;
 using TsThinLic.Crypto;
 
-namespace TsThinLic.Emulator;
+namespace TsThinLic.Rdp.Security;
 
 /// <summary>
 /// [MS-RDPELE 5.1.4] The license server's side of the textbook RSA key exchange, for the emulated server in tests
@@ -20,6 +20,9 @@ internal sealed class RsaPrivateKey
     public RsaPublicKey PublicKey { get; }
 
     public int ModulusLength => PublicKey.ModulusLength;
+
+    /// <summary>d, for writing the key to a file (<see cref="RsaPrivateKeyFile.WriteRsaKeysIni"/>); key material.</summary>
+    internal BigInteger PrivateExponent => _privateExponent;
 
     public static RsaPrivateKey FromBigEndian(ReadOnlySpan<byte> modulus, ReadOnlySpan<byte> publicExponent, ReadOnlySpan<byte> privateExponent)
         => Create(RsaMath.FromBigEndian(modulus), RsaMath.FromBigEndian(publicExponent), RsaMath.FromBigEndian(privateExponent));

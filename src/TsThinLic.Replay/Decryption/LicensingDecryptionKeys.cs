@@ -1,6 +1,6 @@
 using TsThinLic.Crypto;
 
-namespace TsThinLic.Host;
+namespace TsThinLic.Replay.Decryption;
 
 /// <summary>
 /// The two session keys that open a captured exchange's encrypted parts ([MS-RDPELE 5.1.3]): the licensing
