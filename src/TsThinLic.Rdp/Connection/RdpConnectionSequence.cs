@@ -378,7 +378,7 @@ public sealed class RdpConnectionSequence
                 return Fail(ConnectionFailureReason.SecurityFailed, "the server sent an encrypted PDU, but no keys were exchanged");
             }
 
-            if (!TryDecrypt(data, flags, out payload))
+            if (!SecurityHeaderCodec.TryOpen(_cipher, data, out _, out payload))
             {
                 return Fail(ConnectionFailureReason.SecurityFailed, "an encrypted server PDU failed its MAC check or is too short");
             }
@@ -424,63 +424,8 @@ public sealed class RdpConnectionSequence
         }
     }
 
-    /// <summary>Decrypts a server PDU; returns the basic security header (flags without SEC_ENCRYPT) followed by the cleartext.</summary>
-    private bool TryDecrypt(ReadOnlySpan<byte> data, SecurityFlags flags, out byte[] payload)
-    {
-        payload = [];
-        int headerLength = _cipher!.IsFips ? 4 + 2 + 1 + 1 + StandardSecurityCipher.SignatureLength : 4 + StandardSecurityCipher.SignatureLength;
-        if (data.Length < headerLength)
-        {
-            return false;
-        }
-
-        int padding = _cipher.IsFips ? data[7] : 0;
-        ReadOnlySpan<byte> signature = data.Slice(headerLength - StandardSecurityCipher.SignatureLength, StandardSecurityCipher.SignatureLength);
-        byte[] body = data[headerLength..].ToArray();
-        if (!_cipher.TryDecrypt(body, signature, padding, (flags & SecurityFlags.SecureChecksum) != 0, out int length))
-        {
-            return false;
-        }
-
-        payload = new byte[SecurityHeader.Length + length];
-        BinaryPrimitives.WriteUInt16LittleEndian(payload, (ushort)(flags & ~SecurityFlags.Encrypt));
-        payload[2] = data[2];
-        payload[3] = data[3];
-        body.AsSpan(0, length).CopyTo(payload.AsSpan(SecurityHeader.Length));
-        return true;
-    }
-
     /// <summary>A security header with <paramref name="flags"/>, then the data: encrypted and signed when keys were exchanged.</summary>
-    private byte[] Secure(SecurityFlags flags, ReadOnlySpan<byte> data, bool encrypt)
-    {
-        var writer = new RdpWriter(data.Length + 24);
-        if (!encrypt)
-        {
-            writer.WriteUInt16((ushort)flags);
-            writer.WriteUInt16(0);
-            writer.WriteBytes(data);
-            return writer.ToArray();
-        }
-
-        StandardSecurityCipher cipher = _cipher!;
-        writer.WriteUInt16((ushort)(flags | SecurityFlags.Encrypt));
-        writer.WriteUInt16(0);
-        int padding = cipher.GetPaddingLength(data.Length);
-        if (cipher.IsFips)
-        {
-            // [MS-RDPBCGR 2.2.8.1.1.2.3] TS_SECURITY_HEADER2: length 0x10, version TSFIPS_VERSION1, padlen.
-            writer.WriteUInt16(0x0010);
-            writer.WriteByte(0x01);
-            writer.WriteByte((byte)padding);
-        }
-
-        byte[] signature = new byte[StandardSecurityCipher.SignatureLength];
-        byte[] encrypted = new byte[data.Length + padding];
-        cipher.Encrypt(data, signature, encrypted);
-        writer.WriteBytes(signature);
-        writer.WriteBytes(encrypted);
-        return writer.ToArray();
-    }
+    private byte[] Secure(SecurityFlags flags, ReadOnlySpan<byte> data, bool encrypt) => SecurityHeaderCodec.Seal(encrypt ? _cipher : null, flags, data);
 
     private int WriteSendData(IBufferWriter<byte> output, byte[] data)
         => WriteMcs(output, McsDomainPdu.EncodeSendData(McsDomainPduType.SendDataRequest, _userId, _ioChannelId, data));
