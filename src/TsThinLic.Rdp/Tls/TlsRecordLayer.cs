@@ -183,9 +183,6 @@ internal sealed class TlsRecordLayer
     /// <summary>Ends the session after the peer's close_notify: data after the closure is ignored.</summary>
     public void MarkClosed() => IsClosed = true;
 
-    /// <summary>Nothing more hashes the handshake: forgets the buffered handshake bytes.</summary>
-    public void ClearHandshakeInput() => _handshakeInput.Clear();
-
     /// <summary>Copies what the current record still needs from <paramref name="received"/>; processes it when whole. Returns the bytes taken.</summary>
     private int BufferRecord(ReadOnlySpan<byte> received)
     {

@@ -529,7 +529,6 @@ public sealed class TlsServerSession : ITlsHandshake
         byte[] verifyData = TlsKeySchedule.VerifyData(_suite!, _masterSecret, "server finished", _transcript.WrittenSpan);
         _records.WriteRecord(TlsContentType.Handshake, TlsHandshakeMessages.Build(TlsHandshakeType.Finished, verifyData), TlsClientSession.Tls12Version);
         _state = TlsServerState.Complete;
-        _records.ClearHandshakeInput();
         _transcript.Clear();
         CryptographicOperations.ZeroMemory(_masterSecret);
     }
