@@ -73,6 +73,7 @@ public sealed class RdpServerConnection
         AwaitingClientInfo,
         Licensing,
         AwaitingConfirmActive,
+        Active,
         Ended,
     }
 
@@ -86,7 +87,7 @@ public sealed class RdpServerConnection
     public bool IsEnded => _state == State.Ended;
 
     /// <summary>Whether fast-path PDUs may arrive now (once Demand Active is out, clients may start them).</summary>
-    public bool AcceptsFastPath => _state == State.AwaitingConfirmActive;
+    public bool AcceptsFastPath => _state is State.AwaitingConfirmActive or State.Active;
 
     /// <summary>The emulated license server of this connection (its observations back the record).</summary>
     public EmulatedLicenseServer License => _license;
@@ -121,7 +122,7 @@ public sealed class RdpServerConnection
         if (frame.IsEmpty || FastPathFrame.IsFastPath(frame[0]))
         {
             // Fast-path input once the client is active is routine (it may start before Confirm Active is read); elsewhere it does not belong.
-            return _state == State.AwaitingConfirmActive ? ServeStatus.AwaitingPdu : Fail(ServeFailureReason.UnexpectedPdu, $"a fast-path PDU during {Phase}");
+            return AcceptsFastPath ? ServeStatus.AwaitingPdu : Fail(ServeFailureReason.UnexpectedPdu, $"a fast-path PDU during {Phase}");
         }
 
         return _state switch
@@ -144,7 +145,7 @@ public sealed class RdpServerConnection
             return ServeStatus.Close;
         }
 
-        if (_state == State.AwaitingConfirmActive)
+        if (_state is State.AwaitingConfirmActive or State.Active)
         {
             if (reason != ServeFailureReason.ConnectionClosed)
             {
@@ -307,7 +308,7 @@ public sealed class RdpServerConnection
 
         if (pdu.Type == McsDomainPduType.DisconnectProviderUltimatum)
         {
-            return _state == State.AwaitingConfirmActive
+            return _state is State.AwaitingConfirmActive or State.Active
                 ? Finish()
                 : Fail(ServeFailureReason.ClientDisconnected, $"the client sent Disconnect Provider Ultimatum (reason {pdu.Reason}) during {Phase}");
         }
@@ -324,6 +325,9 @@ public sealed class RdpServerConnection
             case (State.AwaitingChannelJoins, McsDomainPduType.ChannelJoinRequest):
                 // [T125] 11.22: rt-no-such-channel (3) for a channel the server never allocated.
                 WriteMcs(output, McsDomainPdu.EncodeChannelJoinConfirm(_joinable.Contains(pdu.ChannelId) ? (byte)0 : (byte)3, RdpServerOptions.ClientUserId, pdu.ChannelId));
+                return ServeStatus.AwaitingPdu;
+            case (State.Active, _):
+                // Synchronize, Control, Font List, input, channel data: an active client's traffic, not answered.
                 return ServeStatus.AwaitingPdu;
             case (State.AwaitingChannelJoins or State.AwaitingClientInfo or State.Licensing or State.AwaitingConfirmActive, McsDomainPduType.SendDataRequest):
                 return pdu.ChannelId != RdpServerOptions.IoChannelId
@@ -557,7 +561,7 @@ public sealed class RdpServerConnection
         };
     }
 
-    /// <summary>[MS-RDPBCGR 3.3.5.3.13] The client's Confirm Active ends what this server plays: a disconnect follows.</summary>
+    /// <summary>[MS-RDPBCGR 3.3.5.3.13] The client's Confirm Active: the finalization PDUs follow, then the client is active.</summary>
     private ServeStatus OnCapabilities(ReadOnlySpan<byte> data, IBufferWriter<byte> output)
     {
         byte[] payload;
@@ -583,8 +587,16 @@ public sealed class RdpServerConnection
             }
 
             Record.ConfirmActive = confirm.ShareId == _shareId;
-            WriteMcs(output, McsDomainPdu.EncodeDisconnectProviderUltimatum());
-            return Finish();
+
+            // [MS-RDPBCGR 3.3.5.3.19 – 3.3.5.3.22] Synchronize, Cooperate, Granted Control, Font Map: the client becomes
+            // active (FreeRDP's +auth-only then reports success and leaves); the driver disconnects it if it stays.
+            foreach (byte[] pdu in ConnectionFinalization.ServerPdus(RdpServerOptions.ServerChannelId, RdpServerOptions.ClientUserId, _shareId))
+            {
+                WriteShareControl(output, pdu);
+            }
+
+            _state = State.Active;
+            return ServeStatus.AwaitingPdu;
         }
 
         // Synchronize, Control, Font List or input before the Confirm Active is read: nothing to answer.
