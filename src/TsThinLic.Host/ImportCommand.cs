@@ -9,7 +9,8 @@ namespace TsThinLic.Host;
 
 /// <summary>
 /// <c>tsthinlic import FILE [--adopt] [--yes] [--backup FILE | --no-backup] [--dry-run]</c>: replaces the store with what
-/// FILE holds. FILE may be an export (JSON or .reg) or a wipe backup (store file, flash partition, .reg); the kind is
+/// FILE holds. FILE may be an export (JSON or .reg), a wipe backup (store file, flash partition, .reg), a single CAL
+/// (a FreeRDP or rdesktop .cal file), or another client's store named freerdp[:DIR] or rdesktop[:DIR]; the kind is
 /// read from the bytes. A backup of this store's own kind goes back byte for byte; anything else goes in through the
 /// store's atomic commit with every HWID, fingerprint and CAL byte kept. A HWID made on another device stays bound to
 /// it (this device will not use it) unless --adopt binds it here: moving a HWID makes two devices present one.
@@ -19,7 +20,7 @@ internal static class ImportCommand
     public static Command Create(TextReader input, TextWriter output, TextWriter error)
     {
         var command = new Command("import", "Replace the store with FILE (an export or a wipe backup), after a backup of what it holds now.");
-        var file = new Argument<string>("FILE") { Description = "A JSON export, a .reg of MSLicensing, a store file or a flash partition image." };
+        var file = new Argument<string>("FILE") { Description = "A JSON export, a .reg of MSLicensing, a store file, a flash partition image, a .cal file, or freerdp[:DIR] / rdesktop[:DIR]." };
         var change = new StoreChangeArguments(command);
         var adopt = new Option<bool>("--adopt") { Description = "Bind the imported HWID to this device (moving it from another one)." };
         command.Arguments.Add(file);
@@ -27,41 +28,51 @@ internal static class ImportCommand
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             ILogger logger = HostLogging.CreateLogger(parseResult, error, "TsThinLic.Import");
-            string path = Path.GetFullPath(parseResult.GetValue(file)!);
+            string source = parseResult.GetValue(file)!;
+            bool clientStore = source.StartsWith("freerdp", StringComparison.OrdinalIgnoreCase) || source.StartsWith("rdesktop", StringComparison.OrdinalIgnoreCase);
+            string path = clientStore ? source : Path.GetFullPath(source);
             if (!change.TryOpenAndRead(parseResult, error, out StoreSelection? selection, out LicenseStoreContents before))
             {
                 return HostApp.ExitCannotRun;
             }
 
             using StoreSelection opened = selection!;
-            byte[] image;
-            try
+            byte[] image = [];
+            string format;
+            LicenseStoreContents imported;
+            if (clientStore)
             {
-                var info = new FileInfo(path);
-                if (!info.Exists || info.Length > LicenseStoreImage.MaxLength)
+                // Another client's CAL directory: its CALs, with the HWID that client derives from the host name.
+                if (!StoreSelection.TryResolve(source, null, out StoreTarget? sourceTarget, out string sourceError) || !StoreSelection.TryOpen(sourceTarget!, readOnly: true, out StoreSelection? sourceStore, out sourceError))
                 {
-                    await error.WriteLineAsync(info.Exists ? $"{path} is {info.Length} bytes, over the {LicenseStoreImage.MaxLength}-byte limit of a store image" : $"{path} does not exist").ConfigureAwait(false);
+                    await error.WriteLineAsync($"{source} cannot be imported: {sourceError}").ConfigureAwait(false);
                     return HostApp.ExitCannotRun;
                 }
 
-                image = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-                await error.WriteLineAsync($"cannot read {path}: {exception.Message}").ConfigureAwait(false);
-                return HostApp.ExitCannotRun;
-            }
+                using StoreSelection clientSource = sourceStore!;
+                try
+                {
+                    imported = clientSource.Store.ReadContents();
+                }
+                catch (LicenseStoreException exception)
+                {
+                    await error.WriteLineAsync($"{source} cannot be imported: {exception.Message}").ConfigureAwait(false);
+                    return HostApp.ExitCannotRun;
+                }
 
-            if (!LicenseStoreImage.TryRead(image, opened.Geometry, out LicenseStoreImageFormat format, out LicenseStoreContents imported, out string message))
+                path = $"{clientSource.Kind}:{clientSource.Location}";
+                format = clientSource.Kind;
+            }
+            else if (!TryReadImage(path, opened, out image, out format, out imported, out string problem))
             {
-                await error.WriteLineAsync($"{path} cannot be imported: {message}").ConfigureAwait(false);
+                await error.WriteLineAsync(problem).ConfigureAwait(false);
                 return HostApp.ExitCannotRun;
             }
 
             bool adopting = parseResult.GetValue(adopt) && imported.HardwareId is not null;
             LicenseStoreContents target = adopting ? new LicenseStoreContents(imported.HardwareId, opened.Device, imported.Licenses) : imported;
             // The raw form of this store's own kind goes back as it was; the rest through the store's own commit.
-            bool raw = format == opened.ImageFormat && !adopting;
+            bool raw = !clientStore && format == opened.ImageFormat.ToString() && !adopting;
             var warnings = new List<string>();
             if (target.IsCloneOn(opened.Device))
             {
@@ -113,7 +124,7 @@ internal static class ImportCommand
                 return HostApp.ExitCannotRun;
             }
 
-            HostLog.ImportCommandCompleted(logger, opened.Location, path, format.ToString(), raw ? "raw" : "contents", StoreMaintenance.HashOf(before.HardwareId), StoreMaintenance.HashOf(after.HardwareId), after.Licenses.Count, backup?.Path ?? "none");
+            HostLog.ImportCommandCompleted(logger, opened.Location, path, format, raw ? "raw" : "contents", StoreMaintenance.HashOf(before.HardwareId), StoreMaintenance.HashOf(after.HardwareId), after.Licenses.Count, backup?.Path ?? "none");
             bool intact = after.ContentEquals(target);
             if (!intact)
             {
@@ -126,11 +137,55 @@ internal static class ImportCommand
         return command;
     }
 
-    private static void Describe(IFieldWriter writer, StoreSelection store, string path, LicenseStoreImageFormat format, string result, string how, LicenseStoreContents before, LicenseStoreContents after, StoreBackup? backup, List<string> warnings)
+    /// <summary>Reads FILE: a store image or export (its kind from the bytes), or one raw CAL; false with the reason.</summary>
+    private static bool TryReadImage(string path, StoreSelection opened, out byte[] image, out string format, out LicenseStoreContents imported, out string problem)
+    {
+        image = [];
+        format = string.Empty;
+        imported = LicenseStoreContents.Empty;
+        try
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists || info.Length > LicenseStoreImage.MaxLength)
+            {
+                problem = info.Exists ? $"{path} is {info.Length} bytes, over the {LicenseStoreImage.MaxLength}-byte limit of a store image" : $"{path} does not exist";
+                return false;
+            }
+
+            image = File.ReadAllBytes(path);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            problem = $"cannot read {path}: {exception.Message}";
+            return false;
+        }
+
+        if (LicenseStoreImage.TryRead(image, opened.Geometry, out LicenseStoreImageFormat imageFormat, out imported, out string message))
+        {
+            format = imageFormat.ToString();
+            problem = string.Empty;
+            return true;
+        }
+
+        // One CAL, as FreeRDP and rdesktop keep them: its HWID and its key come from its own fields.
+        if (ClientAccessLicense.TryDecode(image, out ClientAccessLicense? cal, out _) && cal.IssuedToMachine is not null)
+        {
+            var file = new ClientCalFile(Path.GetFileName(path), path, image, cal, null, cal.IssuedToMachine, File.GetLastWriteTimeUtc(path));
+            imported = new LicenseStoreContents(cal.HardwareId, null, [new StoredLicense(file.Key!.Value, image, new DateTimeOffset(file.Modified, TimeSpan.Zero))]);
+            format = "cal";
+            problem = string.Empty;
+            return true;
+        }
+
+        problem = $"{path} cannot be imported: {message}";
+        return false;
+    }
+
+    private static void Describe(IFieldWriter writer, StoreSelection store, string path, string format, string result, string how, LicenseStoreContents before, LicenseStoreContents after, StoreBackup? backup, List<string> warnings)
     {
         writer.WriteString("store", $"{store.Kind}:{store.Location}");
         writer.WriteString("file", path);
-        writer.WriteString("format", format.ToString());
+        writer.WriteString("format", format);
         writer.WriteString("result", result);
         writer.WriteString("restoredAs", how);
         StoreMaintenance.DescribeContents(writer, "before", before, store.Device);

@@ -13,6 +13,50 @@ namespace TsThinLic.Host;
 /// </summary>
 internal static class ShowCommand
 {
+    /// <summary>
+    /// For a FreeRDP or rdesktop store, each .cal file: the host name it belongs to, the HWID that client derives from
+    /// that name and whether the CAL was issued to it; and the leftovers of interrupted writes.
+    /// </summary>
+    internal static void DescribeClientFiles(ClientCalDirectory directory, IFieldWriter writer)
+    {
+        (IReadOnlyList<ClientCalFile> files, IReadOnlyList<string> leftovers) = directory.Read();
+        writer.StartArray("clientFiles");
+        foreach (ClientCalFile file in files)
+        {
+            writer.StartObjectElement();
+            writer.WriteString("file", file.FileName);
+            writer.WriteString("client", directory.Kind);
+            writer.WriteString("hostName", file.HostName ?? string.Empty);
+            if (file.DecodeError is { } problem)
+            {
+                writer.WriteString("decodeError", problem);
+            }
+
+            if (file.Cal?.HardwareId is { } calHardwareId)
+            {
+                writer.WriteString("calHwidFingerprint", Crypto.HardwareIdFingerprint.Compute(calHardwareId.ToArray()));
+            }
+
+            if (file.HostName is { } host)
+            {
+                Pdu.ClientHardwareId recipe = directory.Recipe(host);
+                writer.WriteString("recipeHwidFingerprint", Crypto.HardwareIdFingerprint.Compute(recipe.ToArray()));
+                writer.WriteBoolean("hwidMatchesRecipe", file.Cal?.HardwareId == recipe);
+            }
+
+            writer.EndObject();
+        }
+
+        writer.EndArray();
+        writer.StartArray("leftovers");
+        foreach (string leftover in leftovers)
+        {
+            writer.WriteStringElement(leftover);
+        }
+
+        writer.EndArray();
+    }
+
     public static Command Create(TextWriter output, TextWriter error)
     {
         var jsonOption = new Option<bool>("--json") { Description = "Print JSON." };
@@ -40,7 +84,14 @@ internal static class ShowCommand
             }
 
             DateTimeOffset now = TimeProvider.System.GetUtcNow();
-            HostApp.WriteFields(output, parseResult.GetValue(jsonOption), writer => StoreView.Describe($"{opened.Kind}:{opened.Location}", snapshot, now, writer));
+            HostApp.WriteFields(output, parseResult.GetValue(jsonOption), writer =>
+            {
+                StoreView.Describe($"{opened.Kind}:{opened.Location}", snapshot, now, writer);
+                if (opened.Store is ClientCalStore client)
+                {
+                    DescribeClientFiles(client.Directory, writer);
+                }
+            });
 
             return HostApp.ExitOk;
         });

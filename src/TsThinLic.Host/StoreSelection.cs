@@ -63,7 +63,7 @@ internal sealed class StoreSelection : IDisposable
     /// <exception cref="LicenseStoreException">The image is not valid for this store.</exception>
     public void RestoreImage(byte[] image) => _restoreImage(image);
 
-    /// <summary>memory, registry, reg, flash or file.</summary>
+    /// <summary>memory, registry, reg, flash, file, freerdp or rdesktop.</summary>
     public string Kind { get; }
 
     public string Location { get; }
@@ -156,6 +156,7 @@ internal sealed class StoreSelection : IDisposable
                 "flash" when readOnly => FlashSnapshot(target, fingerprint),
                 "flash" => Flash(target.Path, target.Geometry, target.Offset, target.Size, fingerprint),
                 "file" => FileStore(target.Path, fingerprint),
+                "freerdp" or "rdesktop" => ClientStore(target, fingerprint),
                 _ => throw new ArgumentException($"the {target.Kind} store cannot be opened here"),
             };
         }
@@ -200,8 +201,12 @@ internal sealed class StoreSelection : IDisposable
                 };
             case "file" when path.Length > 0:
                 return new StoreTarget("file", Path.GetFullPath(path));
+            case "freerdp" or "rdesktop":
+                // FreeRDP's and rdesktop's own CAL directories (one .cal per client host name), under this user's home by default.
+                string client = kind.ToLowerInvariant();
+                return new StoreTarget(client, Path.GetFullPath(path.Length > 0 ? path : ClientCalDirectory.DefaultDirectory(client, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile))));
             default:
-                error = $"unknown store '{store}': use memory, registry, reg:FILE.reg, flash:PATH or file:PATH";
+                error = $"unknown store '{store}': use memory, registry, reg:FILE.reg, flash:PATH, file:PATH, freerdp[:DIR] or rdesktop[:DIR]";
                 return null;
         }
     }
@@ -235,6 +240,17 @@ internal sealed class StoreSelection : IDisposable
             BackupDirectory = Path.Combine(Path.GetDirectoryName(store.Path)!, "backups"),
             _readImage = store.ReadImage,
             _restoreImage = image => store.RestoreImage(image),
+        };
+    }
+
+    private static StoreSelection ClientStore(StoreTarget target, DeviceFingerprint fingerprint)
+    {
+        var store = new ClientCalStore(new ClientCalDirectory(target.Kind, target.Path), fingerprint);
+        return new StoreSelection(store, target.Kind, target.Path, fingerprint)
+        {
+            // The client keeps no image of its own beyond the files: a backup is the JSON export of what they hold.
+            BackupDirectory = Path.Combine(target.Path, "tsthinlic-backups"),
+            _readImage = () => store.ReadContents().IsEmpty ? null : LicenseStoreJson.Write(store.ReadContents()),
         };
     }
 
