@@ -88,6 +88,12 @@ public sealed class EmulatedLicenseServer
     /// <summary>What the last NEW_LICENSE or UPGRADE_LICENSE carried, if the server sent one.</summary>
     public EmulatedIssuedLicense? Issued { get; private set; }
 
+    /// <summary>
+    /// With <see cref="EmulatedLicenseServerOptions.RecordSecrets"/>: the client random and premaster secret of the last
+    /// exchange. Key material: written only to a test's secrets file, never logged.
+    /// </summary>
+    public (byte[] ClientRandom, byte[] PreMasterSecret)? RecordedSecrets { get; private set; }
+
     /// <summary>Whether the server refused the client for a quirk it would otherwise tolerate (<see cref="EmulatedLicenseServerOptions.Strict"/>).</summary>
     public bool RefusedForQuirk => _strictRefusal;
 
@@ -645,6 +651,11 @@ public sealed class EmulatedLicenseServer
         }
 
         _keys = LicensingSessionKeys.Derive(preMasterSecret, clientRandom.Span, _serverRandom);
+        if (_options.RecordSecrets)
+        {
+            RecordedSecrets = (clientRandom.ToArray(), preMasterSecret.ToArray());
+        }
+
         return true;
     }
 

@@ -39,6 +39,12 @@ public sealed class EmulatedLicenseServerOptions
     /// </summary>
     public bool Strict { get; init; }
 
+    /// <summary>
+    /// Whether the server keeps the client random and premaster secret of each exchange (<see cref="EmulatedLicenseServer.RecordedSecrets"/>)
+    /// for a replay of the capture: key material, for test servers only.
+    /// </summary>
+    public bool RecordSecrets { get; init; }
+
     /// <summary>The preamble version the server writes (3 for RDP 5.0 and later).</summary>
     public byte PreambleVersion { get; init; } = LicensePreamble.PreambleVersion3;
 

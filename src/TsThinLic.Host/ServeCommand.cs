@@ -42,9 +42,10 @@ internal static class ServeCommand
         var timeoutOption = new Option<double>("--timeout") { Description = "Seconds a connection may last.", DefaultValueFactory = _ => 30 };
         var idleOption = new Option<double>("--idle-timeout") { Description = "Seconds the server waits for the client's next bytes.", DefaultValueFactory = _ => 10 };
         var exitAfterOption = new Option<long?>("--exit-after") { Description = "Stop after this many connections (scripts and CI)." };
+        var secretsOption = new Option<string?>("--record-secrets") { Description = "Write each connection's licensing client random and premaster secret to DIR/connection-N.secrets.json, so a capture replays (key material: test servers only)." };
 
         var command = new Command("serve", "Run an RDP server that licenses clients from the emulated license server and its pool (a license server in a box for QA).");
-        foreach (Option option in (Option[])[listenOption, securityOption, encryptionOption, certificateOption, poolOption, stateOption, nowOption, daysOption, scriptOption, jsonLogOption, strictOption, maxOption, timeoutOption, idleOption, exitAfterOption])
+        foreach (Option option in (Option[])[listenOption, securityOption, encryptionOption, certificateOption, poolOption, stateOption, nowOption, daysOption, scriptOption, jsonLogOption, strictOption, maxOption, timeoutOption, idleOption, exitAfterOption, secretsOption])
         {
             command.Options.Add(option);
         }
@@ -120,6 +121,7 @@ internal static class ServeCommand
                 },
                 Certificate = parseResult.GetValue(certificateOption) == "x509" ? EmulatedCertificateKind.X509Chain : EmulatedCertificateKind.Proprietary512,
                 Strict = parseResult.GetValue(strictOption),
+                RecordSecrets = parseResult.GetValue(secretsOption) is not null,
                 Pool = licensePool,
                 Time = clock!,
             };
@@ -130,6 +132,7 @@ internal static class ServeCommand
                 ConnectionTimeout = TimeSpan.FromSeconds(timeout),
                 IdleTimeout = TimeSpan.FromSeconds(idle),
                 StatePath = statePath,
+                SecretsDirectory = parseResult.GetValue(secretsOption) is { } secrets ? Path.GetFullPath(secrets) : null,
             };
 
             string jsonLog = parseResult.GetValue(jsonLogOption)!;

@@ -211,6 +211,7 @@ public sealed class LicenseServerListener : IAsyncDisposable
             var connection = new RdpServerConnection(_server, _script?.Next() ?? ServeConnectionPlan.Default, _random, record);
             var session = new Session(this, socket, connection);
             await session.RunAsync().ConfigureAwait(false);
+            WriteSecrets(connection, id);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
@@ -236,6 +237,19 @@ public sealed class LicenseServerListener : IAsyncDisposable
             _connections.TryRemove(id, out _);
             _slots.Release();
         }
+    }
+
+    private void WriteSecrets(RdpServerConnection connection, long id)
+    {
+        if (_options.SecretsDirectory is not { } directory || connection.License.RecordedSecrets is not { } secrets)
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(directory);
+        using FileStream file = File.Create(Path.Combine(directory, $"connection-{id}.secrets.json"));
+        (string User, string Machine)? names = connection.License.ClientNames;
+        Rdp.Connection.ProbeSecrets.WriteLicensing(file, LocalEndPoint.ToString(), names?.User, names?.Machine, secrets.ClientRandom, secrets.PreMasterSecret);
     }
 
     private void Report(ServeConnectionRecord record)

@@ -39,6 +39,12 @@ public sealed class LicenseServerListenerOptions
     /// <summary>The TLS certificate and key (the emulator's fixed self-signed one by default).</summary>
     public TlsServerCredentials? TlsCredentials { get; init; }
 
+    /// <summary>
+    /// Where each connection's licensing secrets go (<c>connection-N.secrets.json</c>, the probe-secrets format without a
+    /// HWID), so a capture of it replays; needs <see cref="RdpServerOptions.RecordSecrets"/>. Test servers only.
+    /// </summary>
+    public string? SecretsDirectory { get; init; }
+
     /// <summary>Where the pool's books are saved after every connection that changed them; null keeps them in memory.</summary>
     public string? StatePath { get; init; }
 }

@@ -60,6 +60,7 @@ public sealed class RdpServerConnection
             Time = options.Time,
             CertificateKind = options.Certificate,
             Strict = options.Strict,
+            RecordSecrets = options.RecordSecrets,
         });
     }
 
@@ -363,6 +364,13 @@ public sealed class RdpServerConnection
         if ((flags & SecurityFlags.Encrypt) != 0)
         {
             Record.SaltedMac ??= (flags & SecurityFlags.SecureChecksum) != 0;
+        }
+
+        if (_state == State.AwaitingClientInfo && (flags & SecurityFlags.ExchangePkt) != 0 && _method == EncryptionMethods.None)
+        {
+            // rdesktop sends a Security Exchange PDU even when the server chose no encryption: nothing to decrypt it for.
+            Record.Notes.Add("the client sent a Security Exchange PDU although the server chose ENCRYPTION_METHOD_NONE; ignored");
+            return ServeStatus.AwaitingPdu;
         }
 
         if (_state == State.AwaitingClientInfo)

@@ -32,6 +32,9 @@ public sealed class RdpServerOptions
     /// <summary>Refuse clients outside the spec that a tolerant server accepts (see <see cref="EmulatedLicenseServerOptions.Strict"/>).</summary>
     public bool Strict { get; init; }
 
+    /// <summary>Keep each connection's licensing client random and premaster secret for a secrets file (test servers only).</summary>
+    public bool RecordSecrets { get; init; }
+
     /// <summary>The per-device license pool every connection shares.</summary>
     public required EmulatedLicensePool Pool { get; init; }
 

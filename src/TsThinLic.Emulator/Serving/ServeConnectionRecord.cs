@@ -57,6 +57,9 @@ public sealed class ServeConnectionRecord
     /// <summary>Whether the client's encrypted PDUs used the salted MAC (SEC_SECURE_CHECKSUM).</summary>
     public bool? SaltedMac { get; set; }
 
+    /// <summary>What the client did outside the connection sequence's letter that the server let pass.</summary>
+    public List<string> Notes { get; } = [];
+
     /// <summary>What the license server saw and did.</summary>
     public LicensingRecord Licensing { get; } = new();
 
@@ -113,6 +116,17 @@ public sealed class ServeConnectionRecord
         WriteOptional(writer, "clientBuild", ClientBuild);
         WriteOptional(writer, "userName", UserName);
         WriteOptional(writer, "domain", Domain);
+        if (Notes.Count > 0)
+        {
+            writer.WriteStartArray("notes");
+            foreach (string note in Notes)
+            {
+                writer.WriteStringValue(note);
+            }
+
+            writer.WriteEndArray();
+        }
+
         writer.WritePropertyName("licensing");
         Licensing.WriteJson(writer);
         writer.WriteBoolean("logon", Logon);
