@@ -143,7 +143,7 @@ public sealed class TlsServerSession : ITlsHandshake
 
     bool ITlsHandshake.NothingReceived => !ClientHelloReceived && _records.PendingHandshakeBytes == 0;
 
-    string ITlsHandshake.FirstMessageNoun => "first bytes";
+    string ITlsHandshake.FirstMessageNoun => "first record";
 
     int ITlsHandshake.RecordVersion => TlsClientSession.Tls12Version;
 
