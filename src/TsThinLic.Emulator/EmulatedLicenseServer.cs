@@ -711,13 +711,7 @@ public sealed class EmulatedLicenseServer
 
     private LicensePreamble Preamble(LicensingMessageType type) => new(type, _options.PreambleVersion, 0);
 
-    // [MS-RDPBCGR 2.2.8.1.1.2.1]: SEC_LICENSE_ENCRYPT_CS tells the client the server takes encrypted licensing PDUs.
-    private SecurityHeader? Header() => _options.SecurityHeader
-        ? new SecurityHeader((ushort)(SecurityHeader.SecLicensePkt | (_options.LicenseEncryptCs ? SecLicenseEncryptCs : 0)), 0)
-        : null;
-
-    /// <summary>SEC_LICENSE_ENCRYPT_CS.</summary>
-    private const ushort SecLicenseEncryptCs = 0x0200;
+    private SecurityHeader? Header() => _options.SecurityHeader ? new SecurityHeader(SecurityHeader.SecLicensePkt, 0) : null;
 
     private const uint KeyExchangeAlgorithmRsa = 1;
 }

@@ -23,12 +23,6 @@ public sealed class EmulatedLicenseServerOptions
     /// <summary>Whether each PDU carries a basic security header (SEC_LICENSE_PKT).</summary>
     public bool SecurityHeader { get; init; } = true;
 
-    /// <summary>
-    /// Whether the security headers carry SEC_LICENSE_ENCRYPT_CS as well as SEC_LICENSE_PKT (0x0280): what a server under
-    /// Standard RDP Security with encryption writes, telling the client it may encrypt its licensing PDUs.
-    /// </summary>
-    public bool LicenseEncryptCs { get; init; }
-
     /// <summary>The certificate (and key) of LICENSE_REQUEST; the default is today's 2048-bit proprietary one.</summary>
     public EmulatedCertificateKind CertificateKind { get; init; } = EmulatedCertificateKind.Proprietary2048;
 
