@@ -13,6 +13,16 @@ namespace TsThinLic.Host;
 /// <param name="Modified">The file's modification time (when the client stored the CAL).</param>
 internal sealed record ClientCalFile(string FileName, string Path, byte[] Bytes, ClientAccessLicense? Cal, string? DecodeError, string? HostName, DateTime Modified)
 {
+    /// <summary>When the client stored the CAL (the file's time), to the second, as the stores keep a CAL's time.</summary>
+    public DateTimeOffset StoredAt
+    {
+        get
+        {
+            var utc = new DateTimeOffset(DateTime.SpecifyKind(Modified, DateTimeKind.Utc));
+            return utc.AddTicks(-(utc.Ticks % TimeSpan.TicksPerSecond));
+        }
+    }
+
     /// <summary>
     /// The store key of [MS-RDPELE] NEW_LICENSE_INFO the CAL was issued under, from its own fields (product version,
     /// scope, manufacturer, product ID): what our store keys it by.

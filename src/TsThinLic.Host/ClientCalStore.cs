@@ -20,8 +20,7 @@ internal sealed class ClientCalStore(ClientCalDirectory directory, DeviceFingerp
         (IReadOnlyList<ClientCalFile> files, _) = Read();
         ClientCalFile[] usable = files.Where(f => f.Key is not null).OrderBy(f => f.HostName ?? "\uffff", StringComparer.Ordinal).ThenBy(f => f.FileName, StringComparer.Ordinal).ToArray();
         string? host = usable.FirstOrDefault(f => f.HostName is not null)?.HostName;
-        // The file's time, to the second, as the stores keep a CAL's time.
-        var licenses = usable.Select(f => new StoredLicense(f.Key!.Value, f.Bytes, Seconds(f.Modified))).ToArray();
+        var licenses = usable.Select(f => new StoredLicense(f.Key!.Value, f.Bytes, f.StoredAt)).ToArray();
 
         // The client's HWID is its recipe over the host name; the directory is this machine's, so it is bound here.
         return host is null && licenses.Length == 0
@@ -78,12 +77,6 @@ internal sealed class ClientCalStore(ClientCalDirectory directory, DeviceFingerp
         {
             throw new LicenseStoreException($"cannot write the CAL of {host} in {directory.LicensesDirectory}: {exception.Message}", exception);
         }
-    }
-
-    private static DateTimeOffset Seconds(DateTime modified)
-    {
-        var utc = new DateTimeOffset(DateTime.SpecifyKind(modified, DateTimeKind.Utc));
-        return utc.AddTicks(-(utc.Ticks % TimeSpan.TicksPerSecond));
     }
 
     private (IReadOnlyList<ClientCalFile> Files, IReadOnlyList<string> Leftovers) Read()

@@ -171,7 +171,7 @@ internal static class ImportCommand
         if (ClientAccessLicense.TryDecode(image, out ClientAccessLicense? cal, out _) && cal.IssuedToMachine is not null)
         {
             var file = new ClientCalFile(Path.GetFileName(path), path, image, cal, null, cal.IssuedToMachine, File.GetLastWriteTimeUtc(path));
-            imported = new LicenseStoreContents(cal.HardwareId, null, [new StoredLicense(file.Key!.Value, image, new DateTimeOffset(file.Modified, TimeSpan.Zero))]);
+            imported = new LicenseStoreContents(cal.HardwareId, null, [new StoredLicense(file.Key!.Value, image, file.StoredAt)]);
             format = "cal";
             problem = string.Empty;
             return true;
