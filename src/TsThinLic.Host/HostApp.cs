@@ -37,7 +37,7 @@ internal static class HostApp
         root.Options.Add(HostLogging.Verbose);
         root.Options.Add(HostLogging.Format);
         root.Subcommands.Add(DecodeCommand.Create(output, error));
-        root.Subcommands.Add(LicenseCommand.Create(output, error));
+        root.Subcommands.Add(LicenseCommand.Create(input, output, error));
         root.Subcommands.Add(StoreCommand.Create(output, error));
         root.Subcommands.Add(ShowCommand.Create(output, error));
         root.Subcommands.Add(DoctorCommand.Create(output, error, doctor));
@@ -45,7 +45,7 @@ internal static class HostApp
         root.Subcommands.Add(HwidCommand.Create(input, output, error));
         root.Subcommands.Add(ExportCommand.Create(output, error));
         root.Subcommands.Add(ImportCommand.Create(input, output, error));
-        root.Subcommands.Add(ProbeCommand.Create(output, error));
+        root.Subcommands.Add(ProbeCommand.Create(input, output, error));
         root.Subcommands.Add(ServeCommand.Create(output, error));
         root.Subcommands.Add(ReplayCommand.Create(output, error));
         root.Subcommands.Add(CaptureToTranscriptCommand.Create(output, error));

@@ -6,6 +6,8 @@ using TsThinLic.Diagnostics;
 using TsThinLic.Emulator;
 using TsThinLic.Licensing;
 using TsThinLic.Pdu;
+using TsThinLic.Rdp.Nla;
+using TsThinLic.Rdp.Tls;
 using TsThinLic.Records;
 using TsThinLic.Storage;
 using TsThinLic.Transport;
@@ -18,7 +20,7 @@ namespace TsThinLic.Host;
 /// </summary>
 internal static class LicenseCommand
 {
-    public static Command Create(TextWriter output, TextWriter error)
+    public static Command Create(TextReader input, TextWriter output, TextWriter error)
     {
         var storeOption = new Option<string?>("--store")
         {
@@ -30,6 +32,8 @@ internal static class LicenseCommand
         var machineOption = new Option<string>("--machine") { Description = "ClientMachineName to send.", DefaultValueFactory = _ => Environment.MachineName };
         var timeoutOption = new Option<double>("--timeout") { Description = "Seconds to wait for each server PDU.", DefaultValueFactory = _ => 30 };
         var serverOption = new Option<string?>("--server") { Description = "HOST[:PORT] of a real RDP server to license against (the probe's connection) instead of the emulator." };
+        var expectOption = new Option<string?>("--expect-certificate") { Description = "With --server: the SHA-256 fingerprint the server's TLS certificate must have." };
+        var credentials = new ProbeCredentials();
 
         var command = new Command("license", "Obtain or refresh this device's CAL (against the built-in emulated license server).");
         command.Options.Add(storeOption);
@@ -39,6 +43,8 @@ internal static class LicenseCommand
         command.Options.Add(machineOption);
         command.Options.Add(timeoutOption);
         command.Options.Add(serverOption);
+        command.Options.Add(expectOption);
+        credentials.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             if (!StoreSelection.TryOpen(parseResult.GetValue(storeOption), parseResult.GetValue(profileOption), out StoreSelection? selection, out string storeError))
@@ -51,9 +57,38 @@ internal static class LicenseCommand
             bool json = parseResult.GetValue(jsonOption);
             if (parseResult.GetValue(serverOption) is { } server)
             {
-                int exitCode = await ProbeCommand.LicenseAgainstServerAsync(server, opened.Store, opened.PlatformId, parseResult.GetValue(userOption)!, parseResult.GetValue(machineOption)!, parseResult.GetValue(timeoutOption), json, output, error, cancellationToken).ConfigureAwait(false);
-                opened.Complete();
-                return exitCode;
+                byte[]? expected = null;
+                if (parseResult.GetValue(expectOption) is { } fingerprint && (expected = TlsServerCertificate.ParseFingerprint(fingerprint)) is null)
+                {
+                    await error.WriteLineAsync("--expect-certificate must be a SHA-256 fingerprint: 64 hex digits, colons optional").ConfigureAwait(false);
+                    return HostApp.ExitCannotRun;
+                }
+
+                // A server that requires Network Level Authentication gets --user's credentials when a password source is named.
+                NlaCredentials? nla = null;
+                if (credentials.SourceGiven(parseResult))
+                {
+                    nla = credentials.Read(parseResult, parseResult.GetValue(userOption)!, mayPrompt: false, input, error, out string? problem);
+                    if (nla is null)
+                    {
+                        await error.WriteLineAsync(problem).ConfigureAwait(false);
+                        return HostApp.ExitCannotRun;
+                    }
+                }
+
+                using NlaCredentials? disposeCredentials = nla;
+                try
+                {
+                    int exitCode = await ProbeCommand.LicenseAgainstServerAsync(server, opened.Store, opened.PlatformId, parseResult.GetValue(userOption)!, parseResult.GetValue(machineOption)!, parseResult.GetValue(timeoutOption), json, output, error, cancellationToken, nla, expected).ConfigureAwait(false);
+                    opened.Complete();
+                    return exitCode;
+                }
+                catch (LicenseStoreException exception)
+                {
+                    // The probe reads the store before it connects: an unreadable store ends here, before any PDU.
+                    await error.WriteLineAsync($"the store {opened.Location} cannot be used: {exception.Message}").ConfigureAwait(false);
+                    return HostApp.ExitCannotRun;
+                }
             }
 
             var options = new PipeLicensingDriverOptions
@@ -67,10 +102,13 @@ internal static class LicenseCommand
             };
 
             ILogger logger = HostLogging.CreateLogger(parseResult, error, "TsThinLic.License");
-            StoreVerification? verification = (opened.Store as IVerifiableLicenseStore)?.Verify();
+            StoreVerification? verification;
             LicensingExchangeResult result;
             try
             {
+                // Verify reads the store too: a store it cannot read (a registry key whose ACL denies this account)
+                // is the same clean exit 2 as one the exchange cannot read, not an unhandled exception.
+                verification = (opened.Store as IVerifiableLicenseStore)?.Verify();
                 result = await RunAgainstEmulatorAsync(opened.Store, options, logger, cancellationToken).ConfigureAwait(false);
                 opened.Complete();
             }

@@ -5,6 +5,8 @@ using TsThinLic.Licensing;
 using TsThinLic.Pdu;
 using TsThinLic.Rdp;
 using TsThinLic.Rdp.Connection;
+using TsThinLic.Rdp.Nla;
+using TsThinLic.Rdp.Tls;
 using TsThinLic.Storage;
 using TsThinLic.Transport;
 
@@ -17,12 +19,17 @@ namespace TsThinLic.Host;
 /// </summary>
 internal static class ProbeCommand
 {
-    public static Command Create(TextWriter output, TextWriter error)
+    public static Command Create(TextReader input, TextWriter output, TextWriter error)
     {
         var targetArgument = new Argument<string>("server") { Description = "HOST or HOST:PORT of the RDP server (port 3389 by default)." };
-        var securityOption = new Option<string>("--security") { Description = "tls, rdp (Standard RDP Security) or auto (TLS, then RDP if the server refuses TLS).", DefaultValueFactory = _ => "auto" };
-        securityOption.AcceptOnlyFromAmong("tls", "rdp", "auto");
-        var userOption = new Option<string>("--user") { Description = "UserName (Client Info PDU, licensing ClientUserName).", DefaultValueFactory = _ => "user" };
+        var securityOption = new Option<string>("--security") { Description = "tls, rdp (Standard RDP Security), nla (Network Level Authentication: CredSSP over NTLMv2) or auto (TLS; RDP if the server refuses TLS; NLA if it requires it and a password is given).", DefaultValueFactory = _ => "auto" };
+        securityOption.AcceptOnlyFromAmong("tls", "rdp", "nla", "auto");
+        var userOption = new Option<string>("--user") { Description = @"The account: DOMAIN\user or user@domain (Client Info PDU, licensing ClientUserName, NLA).", DefaultValueFactory = _ => "user" };
+        var expectOption = new Option<string?>("--expect-certificate") { Description = "The SHA-256 fingerprint the server's TLS certificate must have (hex, colons optional): anything else is refused before a byte more is sent." };
+        var verdictTimeoutOption = new Option<double>("--verdict-timeout") { Description = "Seconds to wait, after licensing, for the server's verdict (Demand Active, Set Error Info, disconnect).", DefaultValueFactory = _ => 10 };
+        var tokenOption = new Option<string>("--nla-token") { Description = "How NLA carries NTLM: raw, spnego, or auto (raw first, then SPNEGO if the server refuses it).", DefaultValueFactory = _ => "auto" };
+        tokenOption.AcceptOnlyFromAmong("raw", "spnego", "auto");
+        var credentials = new ProbeCredentials();
         var domainOption = new Option<string>("--domain") { Description = "Domain (Client Info PDU).", DefaultValueFactory = _ => string.Empty };
         var machineOption = new Option<string>("--machine") { Description = "ClientMachineName to send.", DefaultValueFactory = _ => "thinclient" };
         var timeoutOption = new Option<double>("--timeout") { Description = "Seconds the whole probe may take.", DefaultValueFactory = _ => 10 };
@@ -42,6 +49,10 @@ internal static class ProbeCommand
         command.Options.Add(profileOption);
         command.Options.Add(secretsOption);
         command.Options.Add(jsonOption);
+        command.Options.Add(expectOption);
+        command.Options.Add(verdictTimeoutOption);
+        command.Options.Add(tokenOption);
+        credentials.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             if (!TryParseTarget(parseResult.GetValue(targetArgument)!, out string host, out int port))
@@ -51,10 +62,36 @@ internal static class ProbeCommand
             }
 
             double timeout = parseResult.GetValue(timeoutOption);
-            if (!(timeout is > 0 and <= 3600))
+            double verdictTimeout = parseResult.GetValue(verdictTimeoutOption);
+            if (!(timeout is > 0 and <= 3600) || !(verdictTimeout is > 0 and <= 3600))
             {
-                await error.WriteLineAsync("--timeout must be between 0 and 3600 seconds").ConfigureAwait(false);
+                await error.WriteLineAsync("--timeout and --verdict-timeout must be between 0 and 3600 seconds").ConfigureAwait(false);
                 return HostApp.ExitCannotRun;
+            }
+
+            byte[]? expected = null;
+            if (parseResult.GetValue(expectOption) is { } fingerprint && (expected = TlsServerCertificate.ParseFingerprint(fingerprint)) is null)
+            {
+                await error.WriteLineAsync("--expect-certificate must be a SHA-256 fingerprint: 64 hex digits, colons optional").ConfigureAwait(false);
+                return HostApp.ExitCannotRun;
+            }
+
+            ProbeSecurity security = parseResult.GetValue(securityOption) switch { "tls" => ProbeSecurity.Tls, "rdp" => ProbeSecurity.Rdp, "nla" => ProbeSecurity.Nla, _ => ProbeSecurity.Auto };
+            string account = parseResult.GetValue(userOption)!;
+            (string userName, string domain) = NlaCredentials.ParseAccount(account);
+            bool userGiven = parseResult.GetResult(userOption) is { Implicit: false };
+
+            // NLA needs a password: required under --security nla; under auto, read when one was offered (a source
+            // named, or --user given on a terminal), so a TLS server never makes the probe ask for one.
+            NlaCredentials? nlaCredentials = null;
+            if (security == ProbeSecurity.Nla || (security == ProbeSecurity.Auto && (credentials.SourceGiven(parseResult) || userGiven)))
+            {
+                nlaCredentials = credentials.Read(parseResult, account, mayPrompt: security == ProbeSecurity.Nla || userGiven, input, error, out string? problem);
+                if (nlaCredentials is null && (security == ProbeSecurity.Nla || credentials.SourceGiven(parseResult)))
+                {
+                    await error.WriteLineAsync(problem).ConfigureAwait(false);
+                    return HostApp.ExitCannotRun;
+                }
             }
 
             // Without --store or --profile the probe changes nothing on the device: an in-memory store.
@@ -66,16 +103,21 @@ internal static class ProbeCommand
                 return HostApp.ExitCannotRun;
             }
 
+            using NlaCredentials? disposeCredentials = nlaCredentials;
             using StoreSelection opened = selection!;
             ILicenseStore store = opened.Store;
             var options = new RdpProbeOptions
             {
                 PlatformId = opened.PlatformId,
-                Security = parseResult.GetValue(securityOption) switch { "tls" => ProbeSecurity.Tls, "rdp" => ProbeSecurity.Rdp, _ => ProbeSecurity.Auto },
-                UserName = parseResult.GetValue(userOption)!,
-                Domain = parseResult.GetValue(domainOption)!,
+                Security = security,
+                UserName = userName,
+                Domain = domain.Length > 0 ? domain : parseResult.GetValue(domainOption)!,
                 MachineName = parseResult.GetValue(machineOption)!,
                 Timeout = TimeSpan.FromSeconds(timeout),
+                VerdictTimeout = TimeSpan.FromSeconds(verdictTimeout),
+                Credentials = nlaCredentials,
+                ExpectedCertificate = expected,
+                TokenFormat = parseResult.GetValue(tokenOption) switch { "raw" => NlaTokenFormat.RawNtlm, "spnego" => NlaTokenFormat.Spnego, _ => null },
             };
             ProbeResult result = await RunAsync(store, options, host, port, cancellationToken).ConfigureAwait(false);
             opened.Complete();
@@ -94,7 +136,7 @@ internal static class ProbeCommand
     }
 
     /// <summary><c>tsthinlic license --server HOST[:PORT]</c>: the probe's connection, with the store to persist into.</summary>
-    internal static async Task<int> LicenseAgainstServerAsync(string server, ILicenseStore store, uint platformId, string user, string machine, double timeout, bool json, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    internal static async Task<int> LicenseAgainstServerAsync(string server, ILicenseStore store, uint platformId, string user, string machine, double timeout, bool json, TextWriter output, TextWriter error, CancellationToken cancellationToken, NlaCredentials? credentials = null, byte[]? expectedCertificate = null)
     {
         if (!TryParseTarget(server, out string host, out int port) || !(timeout is > 0 and <= 3600))
         {
@@ -102,7 +144,8 @@ internal static class ProbeCommand
             return HostApp.ExitCannotRun;
         }
 
-        var options = new RdpProbeOptions { UserName = user, MachineName = machine, PlatformId = platformId, Timeout = TimeSpan.FromSeconds(timeout) };
+        (string userName, string domain) = NlaCredentials.ParseAccount(user);
+        var options = new RdpProbeOptions { UserName = userName, Domain = domain, MachineName = machine, PlatformId = platformId, Timeout = TimeSpan.FromSeconds(timeout), Credentials = credentials, ExpectedCertificate = expectedCertificate };
         ProbeResult result = await RunAsync(store, options, host, port, cancellationToken).ConfigureAwait(false);
         HostApp.WriteFields(output, json, writer => Describe(result, options, writer));
 
@@ -112,8 +155,12 @@ internal static class ProbeCommand
     internal static Task<ProbeResult> RunAsync(ILicenseStore store, RdpProbeOptions options, string host, int port, CancellationToken cancellationToken)
         => new RdpProbe(store, SystemRandomSource.Instance, TimeProvider.System, options).RunAsync(host, port, cancellationToken);
 
-    /// <summary>0 when licensing completed; 2 when the server could not be reached at all; 1 for every other failure.</summary>
-    internal static int ExitCode(ProbeResult result) => result.Succeeded
+    /// <summary>
+    /// 0 when licensing completed and the server then accepted the client (Demand Active); 2 when the server could not be
+    /// reached at all; 1 for every other end: a failed exchange, or a licensing outcome the server followed with a Set
+    /// Error Info, a disconnect or silence.
+    /// </summary>
+    internal static int ExitCode(ProbeResult result) => result.Accepted
         ? HostApp.ExitOk
         : result.Failure?.Reason == ConnectionFailureReason.ConnectFailed ? HostApp.ExitCannotRun : HostApp.ExitProblem;
 
@@ -158,6 +205,11 @@ internal static class ProbeCommand
                 writer.WriteString("negotiationFailure", RdpSpecNames.NegotiationFailure(negotiation));
             }
 
+            if (failure.Nla is { } nlaFailure)
+            {
+                ProbeReport.DescribeNlaFailure(nlaFailure, writer);
+            }
+
             if (failure.Licensing is { } licensing)
             {
                 if (licensing.ServerErrorCode is { } code)
@@ -172,11 +224,19 @@ internal static class ProbeCommand
             }
         }
 
+        ProbeReport.DescribeVerdict(result, writer);
         writer.WriteString("negotiatedSecurity", NegotiatedSecurity(result));
         if (result.FellBackToStandardSecurity)
         {
             writer.WriteBoolean("fellBackToStandardSecurity", true);
         }
+
+        if (result.SwitchedToNla)
+        {
+            writer.WriteBoolean("switchedToNla", true);
+        }
+
+        ProbeReport.DescribeTrustWarning(result, writer);
 
         if (result.TlsVersion is { } tlsVersion)
         {
@@ -188,7 +248,14 @@ internal static class ProbeCommand
             }
 
             DescribeTlsCertificates(result.TlsCertificates, writer);
+            ProbeReport.DescribeCertificate(result, writer, DateTimeOffset.UtcNow);
             writer.EndObject();
+        }
+
+        ProbeReport.DescribeNla(result, writer);
+        if (result.ChannelJoinsSkipped)
+        {
+            writer.WriteBoolean("channelJoinsSkipped", true);
         }
 
         if (result.ServerData is { } server)
@@ -286,6 +353,11 @@ internal static class ProbeCommand
             return "tls";
         }
 
+        if (selected is NegotiationProtocols.Hybrid or NegotiationProtocols.HybridEx)
+        {
+            return selected == NegotiationProtocols.HybridEx ? "nla-hybrid-ex" : "nla";
+        }
+
         return result.ServerData?.Security.EncryptionMethod switch
         {
             null => "rdp",
@@ -302,11 +374,18 @@ internal static class ProbeCommand
     {
         if (result.Succeeded)
         {
-            return result.Outcome switch
+            string licensing = result.Outcome switch
             {
                 LicensingOutcome.ValidClient => "STATUS_VALID_CLIENT: the server lets this client in without issuing a CAL (per-user licensing, a CAL it accepted, or a server that does not license)",
                 LicensingOutcome.LicenseIssued => "the license server issued a new CAL to this device",
                 _ => "the license server upgraded this device's CAL",
+            };
+            return result.Verdict switch
+            {
+                null or { Accepted: true } => licensing,
+                { ErrorInfoDescription: { } description } => $"{licensing}; but then the server refused the connection: {description.Name}, {description.Meaning}",
+                { Kind: ServerVerdictKind.Timeout } => $"{licensing}; but then the server sent no Demand Active (it did not accept the client)",
+                _ => $"{licensing}; but then the server disconnected without a Demand Active",
             };
         }
 
@@ -315,8 +394,12 @@ internal static class ProbeCommand
         {
             ConnectionFailureReason.ConnectFailed => "nothing accepts TCP connections there: wrong host or port, server down, or a firewall",
             ConnectionFailureReason.NegotiationFailed => failure.NegotiationFailure == NegotiationFailureCode.HybridRequiredByServer
-                ? "the server requires Network Level Authentication (CredSSP), which this probe does not do: licensing cannot be reached"
+                ? "the server requires Network Level Authentication (CredSSP): probe it with --security nla (or auto) and --user DOMAIN\\user with a password"
                 : "the server refused the requested security protocol",
+            ConnectionFailureReason.CredentialsRequired => "the server requires Network Level Authentication: give --user DOMAIN\\user and a password (--password-stdin, --password-env NAME, or the prompt)",
+            ConnectionFailureReason.AuthenticationFailed => ProbeReport.NlaMeaning(failure.Nla),
+            ConnectionFailureReason.CertificateMismatch => "the TLS certificate is not the pinned one: possible interception, or the server's certificate changed (check it, then pin the new sha256Fingerprint)",
+            ConnectionFailureReason.ServerDisconnected when failure.ErrorInfo is { } errorInfo => $"the server disconnected: {ErrorInfoCatalog.Describe(errorInfo).Name}, {ErrorInfoCatalog.Describe(errorInfo).Meaning}",
             ConnectionFailureReason.MalformedPdu when failure.Phase == ConnectionPhase.ConnectionInitiation => "something answers on that port, but it is not an RDP server",
             ConnectionFailureReason.ConnectionClosed => "the server dropped the connection before licensing ended",
             ConnectionFailureReason.Timeout => "the server stopped answering",

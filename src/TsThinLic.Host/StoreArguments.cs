@@ -1,4 +1,5 @@
 using System.CommandLine;
+using TsThinLic.Storage;
 
 namespace TsThinLic.Host;
 

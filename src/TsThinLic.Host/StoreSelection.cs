@@ -1,7 +1,6 @@
 using TsThinLic.Storage;
 using TsThinLic.Storage.Files;
 using TsThinLic.Storage.Flash;
-using TsThinLic.Storage.Profiles;
 using TsThinLic.Storage.Registry;
 using TsThinLic.Transport;
 
@@ -14,10 +13,10 @@ namespace TsThinLic.Host;
 /// </summary>
 internal sealed class StoreSelection : IDisposable
 {
-    /// <summary>A <c>flash:PATH</c> partition image without a profile: NOR-like, 4 KiB erase units, two 64 KiB slots.</summary>
-    public static readonly FlashGeometry DefaultFlashGeometry = new(1, 4096);
+    /// <summary>A <c>flash:PATH</c> partition image without a profile (<see cref="StoreTarget.DefaultFlashGeometry"/>).</summary>
+    public static readonly FlashGeometry DefaultFlashGeometry = StoreTarget.DefaultFlashGeometry;
 
-    public const long DefaultFlashSize = 128 * 1024;
+    public const long DefaultFlashSize = StoreTarget.DefaultFlashSize;
 
     private readonly List<IDisposable> _owned = [];
     private Action? _afterRun;
@@ -100,40 +99,28 @@ internal sealed class StoreSelection : IDisposable
 
     /// <summary>
     /// Which store <paramref name="store"/> or <paramref name="profilePath"/> names and where its medium is, without
-    /// touching the medium; false with a message when the arguments name no usable store.
+    /// touching the medium (the core's parser, <see cref="StoreTarget.TryResolve"/>); neither names the default file
+    /// store. False with a message when the arguments name no usable store.
     /// </summary>
     public static bool TryResolve(string? store, string? profilePath, out StoreTarget? target, out string error)
     {
-        target = null;
-        error = string.Empty;
-        DeviceProfile? profile = null;
-        if (profilePath is not null)
+        if (store is not null && TryResolveClientStore(store, out target, out error))
         {
-            string json;
-            try
-            {
-                json = File.ReadAllText(profilePath);
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-                error = $"cannot read the profile {profilePath}: {exception.Message}";
-                return false;
-            }
-
-            if (!DeviceProfile.TryParse(json, out profile, out string profileError))
-            {
-                error = $"the profile {profilePath} is not a device profile: {profileError}";
-                return false;
-            }
+            return target is not null;
         }
 
-        target = store is not null ? FromOption(store, profile, out error) : profile is not null ? FromProfile(profile, out error) : new StoreTarget("file", Path.GetFullPath(DefaultFilePath()));
-        if (target is not null && profile is not null)
+        if (!StoreTarget.TryResolve(store, profilePath, out target, out error))
         {
-            target = target with { PlatformId = profile.PlatformId, ProfileId = profile.Id };
+            if (error.StartsWith("unknown store", StringComparison.Ordinal))
+            {
+                error = $"unknown store '{store}': use memory, registry, reg:FILE.reg, flash:PATH, file:PATH, freerdp[:DIR] or rdesktop[:DIR]";
+            }
+
+            return false;
         }
 
-        return target is not null;
+        target ??= new StoreTarget("file", Path.GetFullPath(DefaultFilePath()));
+        return true;
     }
 
     /// <summary>
@@ -166,69 +153,35 @@ internal sealed class StoreSelection : IDisposable
             return false;
         }
 
-        selection.PlatformId = target.PlatformId;
+        selection.PlatformId = target.PlatformId ?? PipeLicensingDriverOptions.DefaultPlatformId;
         selection.ProfileId = target.ProfileId;
         return true;
     }
 
-    private static StoreTarget? FromOption(string store, DeviceProfile? profile, out string error)
+    // FreeRDP's and rdesktop's own CAL directories (one .cal per client host name), under this user's home by default:
+    // a kind of the field tool only, so the core's parser (shared with the C library) does not know them.
+    private static bool TryResolveClientStore(string store, out StoreTarget? target, out string error)
     {
+        target = null;
         error = string.Empty;
         int colon = store.IndexOf(':', StringComparison.Ordinal);
-        string kind = colon < 0 ? store : store[..colon];
+        string kind = (colon < 0 ? store : store[..colon]).ToLowerInvariant();
+        if (kind is not ("freerdp" or "rdesktop"))
+        {
+            return false;
+        }
+
         string path = colon < 0 ? string.Empty : store[(colon + 1)..];
-        switch (kind.ToLowerInvariant())
+        try
         {
-            case "memory" when path.Length == 0:
-                return new StoreTarget("memory", string.Empty);
-            case "registry" when path.Length == 0:
-                if (!OperatingSystem.IsWindows())
-                {
-                    error = "the registry store needs Windows (HKLM\\SOFTWARE\\Microsoft\\MSLicensing); elsewhere use reg:FILE.reg to work on a reg export";
-                    return null;
-                }
-
-                return new StoreTarget("registry", string.Empty);
-            case "reg" when path.Length > 0:
-                return new StoreTarget("reg", Path.GetFullPath(path));
-            case "flash" when path.Length > 0:
-                bool flashProfile = profile?.Backend == StoreBackend.Flash;
-                return new StoreTarget("flash", Path.GetFullPath(path))
-                {
-                    Geometry = profile?.Geometry ?? DefaultFlashGeometry,
-                    Offset = flashProfile ? profile!.Offset : 0,
-                    Size = flashProfile ? profile!.Size : DefaultFlashSize,
-                };
-            case "file" when path.Length > 0:
-                return new StoreTarget("file", Path.GetFullPath(path));
-            case "freerdp" or "rdesktop":
-                // FreeRDP's and rdesktop's own CAL directories (one .cal per client host name), under this user's home by default.
-                string client = kind.ToLowerInvariant();
-                return new StoreTarget(client, Path.GetFullPath(path.Length > 0 ? path : ClientCalDirectory.DefaultDirectory(client, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile))));
-            default:
-                error = $"unknown store '{store}': use memory, registry, reg:FILE.reg, flash:PATH, file:PATH, freerdp[:DIR] or rdesktop[:DIR]";
-                return null;
+            target = new StoreTarget(kind, Path.GetFullPath(path.Length > 0 ? path : ClientCalDirectory.DefaultDirectory(kind, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile))));
         }
-    }
-
-    private static StoreTarget? FromProfile(DeviceProfile profile, out string error)
-    {
-        error = string.Empty;
-        switch (profile.Backend)
+        catch (Exception exception) when (exception is ArgumentException or NotSupportedException or PathTooLongException)
         {
-            case StoreBackend.File:
-                return new StoreTarget("file", Path.GetFullPath(profile.Path!));
-            case StoreBackend.Flash:
-                return new StoreTarget("flash", Path.GetFullPath(profile.Path!)) { Geometry = profile.Geometry, Offset = profile.Offset, Size = profile.Size };
-            default:
-                if (OperatingSystem.IsWindows())
-                {
-                    return new StoreTarget("registry", string.Empty);
-                }
-
-                error = $"cannot open the store: the profile {profile.Id} keeps its store in the Windows registry; on this system use --store reg:FILE.reg";
-                return null;
+            error = $"the store path in '{store}' is not usable: {exception.Message}";
         }
+
+        return true;
     }
 
     private static StoreSelection FileStore(string path, DeviceFingerprint fingerprint)
@@ -281,13 +234,7 @@ internal sealed class StoreSelection : IDisposable
     {
         string full = Path.GetFullPath(path);
         string? directory = Path.GetDirectoryName(full);
-        if (directory is not null)
-        {
-            Directory.CreateDirectory(directory);
-        }
-
-        var device = new FileFlashDevice(full, geometry, offset + size);
-        var store = new FlashLicenseStore(device, offset, size, fingerprint, exclusiveLock: () => StoreFileLock.Acquire(full + ".lock", TimeSpan.FromSeconds(10)));
+        var store = FlashLicenseStore.OpenImageFile(full, geometry, offset, size, fingerprint, logger: null, out FileFlashDevice device);
         var selection = new StoreSelection(store, "flash", $"{full} (0x{offset:x}+{size}, {geometry})", fingerprint)
         {
             ImageFormat = LicenseStoreImageFormat.FlashPartition,

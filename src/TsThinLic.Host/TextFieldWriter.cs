@@ -81,9 +81,34 @@ public sealed class TextFieldWriter(TextWriter writer) : IFieldWriter
         if (value.Length > 0)
         {
             _writer.Write(' ');
-            _writer.Write(value);
+            _writer.Write(Escape(value));
         }
 
         _writer.WriteLine();
+    }
+
+    // Values are often text from outside (server names, certificate subjects, CAL names): a control character would
+    // reach the terminal as a command, so each is written as \uXXXX.
+    private static string Escape(string value)
+    {
+        if (!value.Any(char.IsControl))
+        {
+            return value;
+        }
+
+        var escaped = new System.Text.StringBuilder(value.Length + 16);
+        foreach (char c in value)
+        {
+            if (char.IsControl(c))
+            {
+                escaped.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+            }
+            else
+            {
+                escaped.Append(c);
+            }
+        }
+
+        return escaped.ToString();
     }
 }

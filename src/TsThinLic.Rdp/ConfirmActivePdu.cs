@@ -37,23 +37,23 @@ public sealed class ConfirmActivePdu
     public static bool TryDecode(ReadOnlyMemory<byte> data, [NotNullWhen(true)] out ConfirmActivePdu? pdu, out DecodeError error)
     {
         pdu = null;
-        if (!ShareControlHeader.TryRead(data.Span, 0, out ShareControlHeader? header, out error))
+        if (!ShareControlHeader.TryDecodePdu(data.Span, 0, out ShareControlHeader header, out error))
         {
             return false;
         }
 
-        if (header.Value.Type != SharePduType.ConfirmActive)
+        if (header.Kind != SharePduType.ConfirmActive)
         {
-            error = new DecodeError(DecodeErrorKind.UnexpectedMessageType, "pduType", 2, $"type {(int)header.Value.Type} is not PDUTYPE_CONFIRMACTIVEPDU");
+            error = new DecodeError(DecodeErrorKind.UnexpectedMessageType, "pduType", 2, $"type {header.Type} is not PDUTYPE_CONFIRMACTIVEPDU");
             return false;
         }
 
-        if (!DemandActivePdu.TryReadActiveFields(data[..header.Value.TotalLength], ShareControlHeader.Length, hasOriginator: true, out DemandActivePdu.ActiveFields fields, out error))
+        if (!DemandActivePdu.TryReadActiveFields(data[..header.TotalLength], ShareControlHeader.Length, hasOriginator: true, out DemandActivePdu.ActiveFields fields, out error))
         {
             return false;
         }
 
-        pdu = new ConfirmActivePdu(header.Value.Source, fields.ShareId, fields.Originator, fields.SourceDescriptor, fields.Capabilities);
+        pdu = new ConfirmActivePdu(header.PduSource, fields.ShareId, fields.Originator, fields.SourceDescriptor, fields.Capabilities);
         return true;
     }
 }

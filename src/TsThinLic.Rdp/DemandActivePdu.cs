@@ -152,7 +152,7 @@ public sealed class DemandActivePdu
         int total = ShareControlHeader.Length + 4 /* shareId */ + 2 /* lengthSourceDescriptor */ + 2 /* lengthCombinedCapabilities */
             + descriptor.Length + combined + 4 /* sessionId */;
         var writer = new RdpWriter(total);
-        new ShareControlHeader((ushort)total, SharePduType.DemandActive, Source).Write(writer);
+        ShareControlHeader.Create(total, SharePduType.DemandActive, Source).Write(writer);
         writer.WriteUInt32(ShareId);
         writer.WriteUInt16((ushort)descriptor.Length);
         writer.WriteUInt16((ushort)combined);
@@ -171,26 +171,26 @@ public sealed class DemandActivePdu
     public static bool TryDecode(ReadOnlyMemory<byte> data, [NotNullWhen(true)] out DemandActivePdu? pdu, out DecodeError error)
     {
         pdu = null;
-        if (!ShareControlHeader.TryRead(data.Span, 0, out ShareControlHeader? header, out error))
+        if (!ShareControlHeader.TryDecodePdu(data.Span, 0, out ShareControlHeader header, out error))
         {
             return false;
         }
 
-        if (header.Value.Type != SharePduType.DemandActive)
+        if (header.Kind != SharePduType.DemandActive)
         {
-            error = new DecodeError(DecodeErrorKind.UnexpectedMessageType, "pduType", 2, $"type {(int)header.Value.Type} is not PDUTYPE_DEMANDACTIVEPDU");
+            error = new DecodeError(DecodeErrorKind.UnexpectedMessageType, "pduType", 2, $"type {header.Type} is not PDUTYPE_DEMANDACTIVEPDU");
             return false;
         }
 
-        if (!TryReadActiveFields(data[..header.Value.TotalLength], ShareControlHeader.Length, hasOriginator: false, out ActiveFields fields, out error))
+        if (!TryReadActiveFields(data[..header.TotalLength], ShareControlHeader.Length, hasOriginator: false, out ActiveFields fields, out error))
         {
             return false;
         }
 
-        var reader = new RdpReader(data.Span[..header.Value.TotalLength], 0);
+        var reader = new RdpReader(data.Span[..header.TotalLength], 0);
         reader.TrySkip("capabilities", fields.End);
         uint sessionId = reader.Remaining >= 4 && reader.TryReadUInt32("sessionId", out uint id) ? id : 0;
-        pdu = new DemandActivePdu(header.Value.Source, fields.ShareId, fields.SourceDescriptor, fields.Capabilities, sessionId);
+        pdu = new DemandActivePdu(header.PduSource, fields.ShareId, fields.SourceDescriptor, fields.Capabilities, sessionId);
         return true;
     }
 

@@ -33,4 +33,10 @@ internal static partial class RdpLog
 
     [LoggerMessage(EventId = 607, Level = LogLevel.Error, Message = "The store refused the licensing result; it is unchanged")]
     public static partial void ProbeStoreSaveFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 608, Level = LogLevel.Information, Message = "The server requires Network Level Authentication ({Failure}); connecting again with CredSSP")]
+    public static partial void ProbeUsingNla(ILogger logger, string failure);
+
+    [LoggerMessage(EventId = 609, Level = LogLevel.Information, Message = "The server refused raw NTLM ({Detail}); connecting again with NTLM in SPNEGO")]
+    public static partial void ProbeRetryingWithSpnego(ILogger logger, string detail);
 }

@@ -26,7 +26,7 @@ public sealed class ShareDataPdu
     public const byte FontMap = 0x28;
 
     /// <summary>PDUTYPE2_SET_ERROR_INFO_PDU.</summary>
-    public const byte SetErrorInfo = 0x2F;
+    public const byte SetErrorInfo = SetErrorInfoPdu.PduType2SetErrorInfo;
 
     /// <summary>STREAM_LOW.</summary>
     public const byte StreamLow = 0x01;
@@ -63,7 +63,7 @@ public sealed class ShareDataPdu
     {
         int total = HeaderLength + Data.Length;
         var writer = new RdpWriter(total);
-        new ShareControlHeader((ushort)total, SharePduType.Data, Source).Write(writer);
+        ShareControlHeader.Create(total, SharePduType.Data, Source).Write(writer);
         writer.WriteUInt32(ShareId);
         writer.WriteByte(0); // pad1
         writer.WriteByte(StreamId);
@@ -79,18 +79,18 @@ public sealed class ShareDataPdu
     public static bool TryDecode(ReadOnlyMemory<byte> data, [NotNullWhen(true)] out ShareDataPdu? pdu, out DecodeError error)
     {
         pdu = null;
-        if (!ShareControlHeader.TryRead(data.Span, 0, out ShareControlHeader? header, out error))
+        if (!ShareControlHeader.TryDecodePdu(data.Span, 0, out ShareControlHeader header, out error))
         {
             return false;
         }
 
-        if (header.Value.Type != SharePduType.Data || header.Value.TotalLength < HeaderLength)
+        if (header.Kind != SharePduType.Data || header.TotalLength < HeaderLength)
         {
-            error = new DecodeError(DecodeErrorKind.UnexpectedMessageType, "pduType", 2, $"type {(int)header.Value.Type} with totalLength {header.Value.TotalLength} is not a Share Data PDU");
+            error = new DecodeError(DecodeErrorKind.UnexpectedMessageType, "pduType", 2, $"type {header.Type} with totalLength {header.TotalLength} is not a Share Data PDU");
             return false;
         }
 
-        var reader = new RdpReader(data.Span[..header.Value.TotalLength], 0);
+        var reader = new RdpReader(data.Span[..header.TotalLength], 0);
         reader.TrySkip("shareControlHeader", ShareControlHeader.Length);
         reader.TryReadUInt32("shareId", out uint shareId);
         reader.TrySkip("pad1", 1);
@@ -106,7 +106,7 @@ public sealed class ShareDataPdu
         }
 
         reader.TrySkip("compressedLength", 2);
-        pdu = new ShareDataPdu(header.Value.Source, shareId, streamId, pduType2, data[HeaderLength..header.Value.TotalLength]);
+        pdu = new ShareDataPdu(header.PduSource, shareId, streamId, pduType2, data[HeaderLength..header.TotalLength]);
         return true;
     }
 }

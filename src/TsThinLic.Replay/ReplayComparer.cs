@@ -13,9 +13,10 @@ namespace TsThinLic.Replay;
 /// Differences accepted for a real capture (another implementation as the captured client), and reported as
 /// tolerated, never hidden:
 /// <list type="bullet">
-/// <item>the preamble flags' version nibble and EXTENDED_ERROR_MSG_SUPPORTED bit: our client answers in the server's
-/// preamble version (xrdp 0.9.21 speaks version 2, so ours is 0x82), FreeRDP 2.11 always writes 0x83; every server
-/// seen accepts both. Any other bit differing is a failure;</item>
+/// <item>the preamble flags' version nibble and EXTENDED_ERROR_MSG_SUPPORTED bit: our client writes 0x83 to every
+/// server, as mstsc and FreeRDP 2.11 do, but before that it answered in the server's preamble version (0x82 to xrdp
+/// 0.9.21), and rdesktop writes 0x02 or 0x03; every server seen accepts all of them. Any other bit differing is a
+/// failure;</item>
 /// <item>flagsHi of the security header: unused by the spec ([MS-RDPBCGR 2.2.8.1.1.2.1]), implementations differ;</item>
 /// <item>the wBlobType of a blob whose data is ciphertext or the premaster secret (BB_RANDOM_BLOB vs BB_ENCRYPTED_DATA_BLOB):
 /// [MS-RDPELE] names the type, peers ignore it; only the wire type is reported.</item>
@@ -175,7 +176,7 @@ public static class ReplayComparer
             case "LICENSE_PREAMBLE.flags":
                 // Only the version nibble and EXTENDED_ERROR_MSG_SUPPORTED are defined; any other bit is a failure.
                 return ((captured[0] ^ ours[0]) & 0x70) == 0
-                    ? $"preamble version {captured[0] & 0x0f} vs {ours[0] & 0x0f}, EXTENDED_ERROR_MSG_SUPPORTED {(captured[0] & 0x80) != 0} vs {(ours[0] & 0x80) != 0}: our client answers in the server's preamble version (xrdp speaks 2), FreeRDP 2.11 always writes 3; servers accept both"
+                    ? $"preamble version {captured[0] & 0x0f} vs {ours[0] & 0x0f}, EXTENDED_ERROR_MSG_SUPPORTED {(captured[0] & 0x80) != 0} vs {(ours[0] & 0x80) != 0}: ours writes 0x83 as mstsc and FreeRDP do; older versions of ours answered in the server's version (0x82 to xrdp), rdesktop writes 0x02 or 0x03; servers accept all"
                     : null;
             case "TS_SECURITY_HEADER.flagsHi":
                 return "flagsHi is unused by [MS-RDPBCGR 2.2.8.1.1.2.1]; implementations write different values";

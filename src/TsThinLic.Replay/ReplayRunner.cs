@@ -26,6 +26,12 @@ public static class ReplayRunner
         ReplaySecrets secrets = exchange.Secrets;
         bool exact = secrets.AllowsByteExactReplay;
         ReplayLog.ReplayStarting(logger, exchange.Name, exchange.Source, exchange.Pdus.Count, exact ? "byte-exact" : "field-by-field");
+        if ((secrets.UserName?.Contains('\0', StringComparison.Ordinal) ?? false) || (secrets.MachineName?.Contains('\0', StringComparison.Ordinal) ?? false))
+        {
+            // A name from a probe's secrets file (JSON can hold U+0000) that no client could send: refused, not thrown.
+            return new ReplayExchangeResult(exchange, ReplayVerdict.Fail, exact ? "byte-exact" : "field-by-field", "not replayed", [], ["the user or machine name contains NUL (U+0000), which a licensing name cannot hold"]);
+        }
+
         ClientHardwareId hardwareId = secrets.HardwareId ?? new ClientHardwareId(secrets.PlatformId ?? DefaultPlatformId, new byte[ClientHardwareId.DataLength]);
         var identity = new ClientIdentity(hardwareId, secrets.UserName ?? string.Empty, secrets.MachineName ?? string.Empty);
         var store = new LicenseStoreSnapshot(secrets.HardwareId, secrets.StoredLicenses);

@@ -320,6 +320,11 @@ public static class TranscriptFormat
             error = null;
             switch (keyword)
             {
+                case "user" or "machine" when value.Contains('\0', StringComparison.Ordinal):
+                    // [MS-RDPELE 2.2.2.2]: the names go on the wire NUL-terminated, so a NUL cannot be in one (found by
+                    // fuzzing: the replayed client threw on it).
+                    error = $"line {number}: {keyword} contains NUL (U+0000), which a licensing name cannot hold";
+                    return false;
                 case "user":
                     _userName = value;
                     return true;

@@ -4,6 +4,7 @@ using TsThinLic.Crypto;
 using TsThinLic.Emulator;
 using TsThinLic.Licensing;
 using TsThinLic.Pdu;
+using TsThinLic.Records;
 using TsThinLic.Storage;
 
 namespace TsThinLic.Benchmarks;

@@ -1,3 +1,4 @@
+using TsThinLic.Crypto;
 using TsThinLic.Licensing;
 
 namespace TsThinLic.Benchmarks;

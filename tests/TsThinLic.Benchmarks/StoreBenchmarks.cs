@@ -4,8 +4,10 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using TsThinLic.Pdu;
-using TsThinLic.Storage;
+using TsThinLic.Records;
 using TsThinLic.Storage.Flash;
+using TsThinLic.Storage;
+using TsThinLic.Tests.Fakes;
 
 namespace TsThinLic.Benchmarks;
 

@@ -1,7 +1,8 @@
 using BenchmarkDotNet.Attributes;
 using TsThinLic.Pdu;
-using TsThinLic.Storage;
+using TsThinLic.Records;
 using TsThinLic.Storage.Files;
+using TsThinLic.Storage;
 
 namespace TsThinLic.Benchmarks;
 

@@ -483,7 +483,7 @@ public sealed class RdpServerConnection
         if (_plan.ErrorInfo is { } errorInfo)
         {
             // [MS-RDPBCGR 2.2.5.1]: the reason for the disconnect that follows.
-            WriteShareControl(output, new SetErrorInfoPdu(RdpServerOptions.ServerChannelId, _shareId, errorInfo).ToArray());
+            WriteShareControl(output, SetErrorInfoPdu.Encode(_shareId, errorInfo, RdpServerOptions.ServerChannelId));
             WriteMcs(output, McsDomainPdu.EncodeDisconnectProviderUltimatum());
             Record.AfterLicensing = "set-error-info";
             Record.ErrorInfo = errorInfo;
@@ -587,7 +587,7 @@ public sealed class RdpServerConnection
             payload = opened[SecurityHeader.Length..];
         }
 
-        if (ShareControlHeader.TryRead(payload, 0, out ShareControlHeader? header, out _) && header.Value.Type == SharePduType.ConfirmActive)
+        if (ShareControlHeader.TryDecodePdu(payload, 0, out ShareControlHeader header, out _) && header.Kind == SharePduType.ConfirmActive)
         {
             if (!ConfirmActivePdu.TryDecode(payload, out ConfirmActivePdu? confirm, out DecodeError error))
             {

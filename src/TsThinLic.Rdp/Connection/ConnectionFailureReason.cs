@@ -9,11 +9,20 @@ public enum ConnectionFailureReason
     /// <summary>The server refused the requested security protocol (RDP_NEG_FAILURE).</summary>
     NegotiationFailed,
 
-    /// <summary>The server selected a protocol this client does not implement (CredSSP, RDSTLS, …).</summary>
+    /// <summary>The server selected a protocol this client does not implement or did not ask for (RDSTLS, RDSAAD, …).</summary>
     ProtocolNotSupported,
 
     /// <summary>The TLS handshake failed.</summary>
     TlsFailed,
+
+    /// <summary>The TLS certificate is not the one expected (--expect-certificate): the probe stopped before anything else was sent.</summary>
+    CertificateMismatch,
+
+    /// <summary>The server requires Network Level Authentication and no credentials were given.</summary>
+    CredentialsRequired,
+
+    /// <summary>Network Level Authentication (CredSSP) failed: see the NLA failure.</summary>
+    AuthenticationFailed,
 
     /// <summary>A server PDU could not be decoded, or the server is not an RDP server.</summary>
     MalformedPdu,

@@ -1,5 +1,7 @@
 using TsThinLic.Licensing;
 using TsThinLic.Pdu;
+using TsThinLic.Rdp.Nla;
+using TsThinLic.Rdp.Tls;
 using TsThinLic.Records;
 using TsThinLic.Transport;
 
@@ -29,11 +31,32 @@ public sealed class ProbeResult
     /// <summary>Whether licensing completed (and, with a store, the result was persisted).</summary>
     public bool Succeeded => Outcome is not null && Failure is null;
 
+    /// <summary>The server's verdict after licensing (Demand Active, Set Error Info, disconnect, timeout), when licensing completed.</summary>
+    public ServerVerdict? Verdict { get; internal set; }
+
+    /// <summary>Whether licensing completed and the server then accepted the client (Demand Active).</summary>
+    public bool Accepted => Succeeded && Verdict is { Accepted: true };
+
+    /// <summary>errorInfo of a non-zero Set Error Info PDU the server sent, if any.</summary>
+    public uint? ErrorInfo { get; internal set; }
+
     /// <summary>requestedProtocols of the last attempt.</summary>
     public NegotiationProtocols RequestedProtocols { get; internal set; }
 
     /// <summary>Whether auto mode fell back from TLS to Standard RDP Security.</summary>
     public bool FellBackToStandardSecurity { get; internal set; }
+
+    /// <summary>Whether auto mode went on to Network Level Authentication because the server requires it.</summary>
+    public bool SwitchedToNla { get; internal set; }
+
+    /// <summary>Token formats tried before the last attempt's (raw NTLM, when the server then got SPNEGO).</summary>
+    public List<NlaTokenFormat> NlaAttempts { get; } = [];
+
+    /// <summary>What Network Level Authentication did, when it ran.</summary>
+    public NlaReport? Nla { get; internal set; }
+
+    /// <summary>Whether the channel joins were skipped (RNS_UD_SC_SKIP_CHANNELJOIN_SUPPORTED).</summary>
+    public bool ChannelJoinsSkipped { get; internal set; }
 
     /// <summary>The server's selected protocol.</summary>
     public NegotiationProtocols? SelectedProtocol { get; internal set; }
@@ -46,6 +69,15 @@ public sealed class ProbeResult
 
     /// <summary>The TLS server certificate chain (DER, leaf first), when TLS was used.</summary>
     public IReadOnlyList<byte[]> TlsCertificates { get; internal set; } = [];
+
+    /// <summary>The TLS leaf certificate read: fingerprint, subject, validity, public key.</summary>
+    public TlsServerCertificate? TlsCertificate { get; internal set; }
+
+    /// <summary>Why the leaf certificate could not be read, when it could not.</summary>
+    public string? TlsCertificateProblem { get; internal set; }
+
+    /// <summary>Whether the certificate was checked against --expect-certificate (true: it matched); null before TLS.</summary>
+    public bool? CertificateChecked { get; internal set; }
 
     /// <summary>The server's GCC data (core: version; security: method, level, certificate; network).</summary>
     public GccConferenceCreateResponse? ServerData { get; internal set; }

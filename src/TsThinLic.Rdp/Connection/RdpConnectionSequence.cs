@@ -3,28 +3,44 @@ using System.Buffers.Binary;
 using TsThinLic.Crypto;
 using TsThinLic.Licensing;
 using TsThinLic.Pdu;
+using TsThinLic.Rdp.Nla;
 using TsThinLic.Rdp.Security;
 using TsThinLic.Records;
 
 namespace TsThinLic.Rdp.Connection;
 
 /// <summary>
-/// [MS-RDPBCGR 1.3.1.1] The client side of the RDP connection sequence up to and including licensing, as a sans-I/O
-/// state machine: it takes one whole TPKT packet at a time, writes its answers (whole TPKT packets) into the
-/// caller's buffer and says what it needs next. TLS is the caller's (<see cref="ConnectionStatus.StartTls"/>); the
-/// randomness comes from the injected <see cref="IRandomSource"/> (the client random first, then the licensing
-/// client's), so a recorded exchange replays byte for byte. Licensing PDUs are handed to a
-/// <see cref="LicensingClient"/>; other Send Data Indications that arrive meanwhile are routed past it, not rejected.
+/// [MS-RDPBCGR 1.3.1.1] The client side of the RDP connection sequence up to licensing and the server's verdict after it,
+/// as a sans-I/O state machine: it takes one whole server message at a time (framed as <see cref="Framing"/> says: TPKT,
+/// or CredSSP's TSRequest, or HYBRID_EX's 4-byte result), writes its answers into the caller's buffer and says what it
+/// needs next. TLS is the caller's (<see cref="ConnectionStatus.StartTls"/>); Network Level Authentication runs here
+/// (<see cref="CredSspClient"/>) once the caller hands over the server certificate's public key. The randomness of the
+/// connection comes from the injected <see cref="IRandomSource"/> (the client random first, then the licensing
+/// client's), so a recorded exchange replays byte for byte; NLA draws from its own source, never recorded. Licensing
+/// PDUs are handed to a <see cref="LicensingClient"/>; other Send Data Indications that arrive meanwhile are routed past
+/// it (a Set Error Info among them is kept). After the licensing outcome the sequence reads on until the Demand Active
+/// PDU, a Set Error Info PDU or a Disconnect Provider Ultimatum: the server's real verdict.
 /// </summary>
 public sealed class RdpConnectionSequence
 {
     /// <summary>The I/O channel ID servers use when SC_NET does not say (it always does).</summary>
     public const ushort DefaultIoChannelId = 1003;
 
+    /// <summary>RNS_UD_CS_SUPPORT_ERRINFO_PDU: the server may send the Set Error Info PDU ([MS-RDPBCGR 2.2.1.3.2]).</summary>
+    public const ushort SupportErrorInfoPdu = 0x0001;
+
+    /// <summary>RNS_UD_CS_SUPPORT_SKIP_CHANNELJOIN ([MS-RDPBCGR 2.2.1.3.2]).</summary>
+    public const ushort SupportSkipChannelJoin = 0x0800;
+
+    /// <summary>RNS_UD_SC_SKIP_CHANNELJOIN_SUPPORTED in the server's earlyCapabilityFlags ([MS-RDPBCGR 2.2.1.4.2]).</summary>
+    public const uint ServerSkipChannelJoinSupported = 0x00000008;
+
     private readonly RdpConnectionOptions _options;
     private readonly ClientIdentity _identity;
     private readonly LicenseStoreSnapshot _stored;
     private readonly IRandomSource _random;
+    private readonly IRandomSource _secretRandom;
+    private readonly TimeProvider _time;
 
     private State _state = State.Initial;
     private readonly Queue<ushort> _channelsToJoin = new();
@@ -34,7 +50,13 @@ public sealed class RdpConnectionSequence
     private bool _standardSecurity;
     private bool _encrypting;
 
-    public RdpConnectionSequence(RdpConnectionOptions options, ClientIdentity identity, LicenseStoreSnapshot stored, IRandomSource random)
+    /// <param name="options">What the client announces.</param>
+    /// <param name="identity">The device's HWID and names for licensing.</param>
+    /// <param name="stored">The store's CALs.</param>
+    /// <param name="random">The client random and the licensing randoms, in that order (what --record-secrets records).</param>
+    /// <param name="secretRandom">NLA's randoms (NTLM client challenge and session key, CredSSP nonce): never recorded; <paramref name="random"/> when null.</param>
+    /// <param name="time">NTLM's timestamp when the server sends none; the system clock when null.</param>
+    public RdpConnectionSequence(RdpConnectionOptions options, ClientIdentity identity, LicenseStoreSnapshot stored, IRandomSource random, IRandomSource? secretRandom = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(identity);
@@ -44,6 +66,8 @@ public sealed class RdpConnectionSequence
         _identity = identity;
         _stored = stored;
         _random = random;
+        _secretRandom = secretRandom ?? random;
+        _time = time ?? TimeProvider.System;
     }
 
     private enum State
@@ -51,13 +75,42 @@ public sealed class RdpConnectionSequence
         Initial,
         AwaitingConnectionConfirm,
         AwaitingTls,
+        AwaitingCredSsp,
+        AwaitingEarlyUserAuthorization,
         AwaitingConnectResponse,
         AwaitingAttachUserConfirm,
         AwaitingChannelJoinConfirm,
         AwaitingLicensing,
+        AwaitingVerdict,
         Completed,
         Failed,
     }
+
+    /// <summary>How the server's next message is framed.</summary>
+    public RdpFraming Framing => _state switch
+    {
+        State.AwaitingCredSsp => RdpFraming.TsRequest,
+        State.AwaitingEarlyUserAuthorization => RdpFraming.EarlyUserAuthorizationResult,
+        _ => RdpFraming.Tpkt,
+    };
+
+    /// <summary>The CredSSP client, once Network Level Authentication started.</summary>
+    public CredSspClient? CredSsp { get; private set; }
+
+    /// <summary>authorizationResult of HYBRID_EX's Early User Authorization Result PDU, once received.</summary>
+    public uint? EarlyUserAuthorizationResult { get; private set; }
+
+    /// <summary>Whether the channel joins were skipped (both sides support it).</summary>
+    public bool ChannelJoinsSkipped { get; private set; }
+
+    /// <summary>errorInfo of a non-zero Set Error Info PDU seen so far (the server disconnects after it).</summary>
+    public uint? ErrorInfo { get; private set; }
+
+    /// <summary>The server's verdict after licensing, once known.</summary>
+    public ServerVerdict? Verdict { get; private set; }
+
+    /// <summary>The licensing client's final step, once licensing ended well.</summary>
+    public LicensingStepResult? LicensingResult { get; private set; }
 
     /// <summary>The phase the sequence is in.</summary>
     public ConnectionPhase Phase { get; private set; } = ConnectionPhase.ConnectionInitiation;
@@ -111,8 +164,12 @@ public sealed class RdpConnectionSequence
         return new ConnectionStepResult(ConnectionStatus.AwaitingPdu, written);
     }
 
-    /// <summary>To be called once the TLS handshake completed: writes the MCS Connect Initial (over TLS, through the caller).</summary>
-    public ConnectionStepResult TlsEstablished(IBufferWriter<byte> output)
+    /// <summary>
+    /// To be called once the TLS handshake completed. Under PROTOCOL_SSL it writes the MCS Connect Initial (over TLS,
+    /// through the caller); under PROTOCOL_HYBRID(_EX) it starts CredSSP, whose pubKeyAuth binds
+    /// <paramref name="serverPublicKey"/> (the TLS certificate's SubjectPublicKey).
+    /// </summary>
+    public ConnectionStepResult TlsEstablished(IBufferWriter<byte> output, ReadOnlyMemory<byte> serverPublicKey = default)
     {
         ArgumentNullException.ThrowIfNull(output);
         if (_state != State.AwaitingTls)
@@ -120,21 +177,121 @@ public sealed class RdpConnectionSequence
             throw new InvalidOperationException("No TLS handshake was asked for.");
         }
 
-        return SendConnectInitial(output);
+        if (SelectedProtocol is not (NegotiationProtocols.Hybrid or NegotiationProtocols.HybridEx))
+        {
+            return SendConnectInitial(output);
+        }
+
+        Phase = ConnectionPhase.NetworkLevelAuthentication;
+        if (_options.Credentials is not { } credentials)
+        {
+            return Fail(ConnectionFailureReason.CredentialsRequired, $"the server selected {RdpSpecNames.Protocol(SelectedProtocol.Value)} (Network Level Authentication), but no credentials were given");
+        }
+
+        if (serverPublicKey.IsEmpty)
+        {
+            return Fail(ConnectionFailureReason.TlsFailed, "Network Level Authentication needs the TLS certificate's public key, and none was read");
+        }
+
+        CredSsp = new CredSspClient(credentials, serverPublicKey, _options.Nla, _secretRandom, _time);
+        _state = State.AwaitingCredSsp;
+        CredSspStepResult step = CredSsp.Start(output);
+        return new ConnectionStepResult(ConnectionStatus.AwaitingPdu, step.BytesWritten);
     }
 
-    /// <summary>Consumes one whole TPKT packet from the server.</summary>
+    /// <summary>Consumes one whole server message, framed as <see cref="Framing"/> said.</summary>
     public ConnectionStepResult Step(ReadOnlySpan<byte> packet, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(output);
-        Transcript.Add((false, packet.ToArray()));
+        if (Framing == RdpFraming.Tpkt)
+        {
+            Transcript.Add((false, packet.ToArray()));
+        }
+
         return _state switch
         {
             State.AwaitingConnectionConfirm => OnConnectionConfirm(packet, output),
-            State.AwaitingConnectResponse or State.AwaitingAttachUserConfirm or State.AwaitingChannelJoinConfirm or State.AwaitingLicensing => OnMcs(packet, output),
+            State.AwaitingCredSsp => OnCredSsp(packet, output),
+            State.AwaitingEarlyUserAuthorization => OnEarlyUserAuthorization(packet, output),
+            State.AwaitingConnectResponse or State.AwaitingAttachUserConfirm or State.AwaitingChannelJoinConfirm or State.AwaitingLicensing or State.AwaitingVerdict => OnMcs(packet, output),
             State.Completed or State.Failed => throw new InvalidOperationException("The sequence has ended."),
             _ => throw new InvalidOperationException($"No PDU is expected in state {_state}."),
         };
+    }
+
+    /// <summary>
+    /// The server closed the connection. While the verdict is awaited that is the verdict (a disconnect without an
+    /// ultimatum); during NLA it says what probably went wrong; otherwise the attempt failed.
+    /// </summary>
+    public ConnectionStepResult ConnectionClosed()
+    {
+        switch (_state)
+        {
+            case State.AwaitingVerdict:
+                return Conclude(new ServerVerdict(ServerVerdictKind.Disconnect, ErrorInfo, detail: "the server closed the connection without a Disconnect Provider Ultimatum"), null);
+            case State.AwaitingCredSsp:
+                NlaFailure failure = CredSsp!.ConnectionClosed();
+                return Fail(ConnectionFailureReason.AuthenticationFailed, $"Network Level Authentication failed: {failure.Message}", nla: failure);
+            case State.AwaitingEarlyUserAuthorization:
+                var denied = new NlaFailure(NlaFailureReason.AccountRestriction, "the server closed the connection instead of sending the Early User Authorization Result: the account may not log on to it", credentialsSent: true);
+                return Fail(ConnectionFailureReason.AuthenticationFailed, $"Network Level Authentication failed: {denied.Message}", nla: denied);
+            case State.Completed or State.Failed:
+                throw new InvalidOperationException("The sequence has ended.");
+            default:
+                string errorInfo = ErrorInfo is { } code ? $" after a Set Error Info PDU ({Describe(code)})" : string.Empty;
+                return Fail(ConnectionFailureReason.ConnectionClosed, $"the server closed the connection{errorInfo} during {Phase}", errorInfo: ErrorInfo);
+        }
+    }
+
+    /// <summary>Nothing came within the caller's time for the verdict: that is the verdict (FreeRDP#12004's "timeout waiting for activation").</summary>
+    public ConnectionStepResult VerdictTimedOut()
+    {
+        if (_state != State.AwaitingVerdict)
+        {
+            throw new InvalidOperationException("No verdict is awaited.");
+        }
+
+        return Conclude(new ServerVerdict(ServerVerdictKind.Timeout, ErrorInfo, detail: "no Demand Active, Set Error Info or Disconnect Provider Ultimatum came in time"), null);
+    }
+
+    /// <summary>Whether the sequence waits for the server's verdict after licensing.</summary>
+    public bool AwaitingVerdict => _state == State.AwaitingVerdict;
+
+    private ConnectionStepResult OnCredSsp(ReadOnlySpan<byte> message, IBufferWriter<byte> output)
+    {
+        CredSspStepResult step = CredSsp!.Step(message.ToArray(), output);
+        switch (step.Status)
+        {
+            case CredSspStatus.Failed:
+                return Fail(ConnectionFailureReason.AuthenticationFailed, $"Network Level Authentication failed: {step.Failure!.Message}", step.Failure.DecodeError, nla: step.Failure);
+            case CredSspStatus.Completed when SelectedProtocol == NegotiationProtocols.HybridEx:
+                _state = State.AwaitingEarlyUserAuthorization;
+                return new ConnectionStepResult(ConnectionStatus.AwaitingPdu, step.BytesWritten);
+            case CredSspStatus.Completed:
+                ConnectionStepResult connect = SendConnectInitial(output);
+                return new ConnectionStepResult(connect.Status, step.BytesWritten + connect.BytesWritten);
+            default:
+                return new ConnectionStepResult(ConnectionStatus.AwaitingPdu, step.BytesWritten);
+        }
+    }
+
+    // [MS-RDPBCGR 3.2.5.3.2]: under PROTOCOL_HYBRID_EX the server says, after CredSSP, whether the user may log on.
+    private ConnectionStepResult OnEarlyUserAuthorization(ReadOnlySpan<byte> pdu, IBufferWriter<byte> output)
+    {
+        if (pdu.Length != Nla.EarlyUserAuthorizationResult.Length)
+        {
+            return Fail(ConnectionFailureReason.MalformedPdu, $"the Early User Authorization Result is {pdu.Length} bytes, not {Nla.EarlyUserAuthorizationResult.Length}");
+        }
+
+        uint result = Nla.EarlyUserAuthorizationResult.Read(pdu);
+        EarlyUserAuthorizationResult = result;
+        if (result != Nla.EarlyUserAuthorizationResult.Success)
+        {
+            var denied = new NlaFailure(NlaFailureReason.AccessDenied, $"the server authenticated the user but refused access ({Nla.EarlyUserAuthorizationResult.Name(result)}): the account may not log on through Remote Desktop Services (Remote Desktop Users group, 'Allow log on through Remote Desktop Services')", credentialsSent: true);
+            return Fail(ConnectionFailureReason.AuthenticationFailed, $"Network Level Authentication failed: {denied.Message}", nla: denied);
+        }
+
+        return SendConnectInitial(output);
     }
 
     private ConnectionStepResult OnConnectionConfirm(ReadOnlySpan<byte> packet, IBufferWriter<byte> output)
@@ -153,7 +310,7 @@ public sealed class RdpConnectionSequence
 
         NegotiationProtocols selected = confirm.SelectedProtocol ?? NegotiationProtocols.Rdp;
         SelectedProtocol = selected;
-        if (selected == NegotiationProtocols.Ssl && _options.RequestedProtocols.HasFlag(NegotiationProtocols.Ssl))
+        if (selected is NegotiationProtocols.Ssl or NegotiationProtocols.Hybrid or NegotiationProtocols.HybridEx && _options.RequestedProtocols.HasFlag(selected))
         {
             _state = State.AwaitingTls;
             Phase = ConnectionPhase.TlsHandshake;
@@ -175,6 +332,7 @@ public sealed class RdpConnectionSequence
         {
             ClientName = _options.ClientName,
             ServerSelectedProtocol = SelectedProtocol ?? NegotiationProtocols.Rdp,
+            EarlyCapabilityFlags = (ushort)(SupportErrorInfoPdu | (_options.SkipChannelJoin ? SupportSkipChannelJoin : 0)),
         };
         var gcc = new GccConferenceCreateRequest(core, new ClientSecurityData { EncryptionMethods = _options.EncryptionMethods }, new ClientNetworkData(_options.Channels));
         var initial = new McsConnectInitial(gcc.ToArray());
@@ -204,7 +362,13 @@ public sealed class RdpConnectionSequence
 
         if (pdu.Type == McsDomainPduType.DisconnectProviderUltimatum)
         {
-            return Fail(ConnectionFailureReason.ServerDisconnected, $"the server sent Disconnect Provider Ultimatum (reason {pdu.Reason})");
+            if (_state == State.AwaitingVerdict)
+            {
+                return Conclude(new ServerVerdict(ServerVerdictKind.Disconnect, ErrorInfo, pdu.Reason), null);
+            }
+
+            string errorInfo = ErrorInfo is { } code ? $", after a Set Error Info PDU: {Describe(code)}" : string.Empty;
+            return Fail(ConnectionFailureReason.ServerDisconnected, $"the server sent Disconnect Provider Ultimatum (reason {pdu.Reason}){errorInfo}", errorInfo: ErrorInfo);
         }
 
         switch (_state)
@@ -216,6 +380,13 @@ public sealed class RdpConnectionSequence
                 }
 
                 _userId = pdu.Initiator;
+                if (_options.SkipChannelJoin && ((ServerData!.Core.EarlyCapabilityFlags ?? 0) & ServerSkipChannelJoinSupported) != 0)
+                {
+                    // [MS-RDPBCGR 1.3.1.1]: both sides support it, so the channels count as joined without a round trip each.
+                    ChannelJoinsSkipped = true;
+                    return SendSecuritySettings(output);
+                }
+
                 _channelsToJoin.Enqueue(_userId);
                 _channelsToJoin.Enqueue(_ioChannelId);
                 foreach (ushort id in ServerData!.Network.ChannelIds)
@@ -253,6 +424,9 @@ public sealed class RdpConnectionSequence
 
             case State.AwaitingLicensing when pdu.Type == McsDomainPduType.SendDataIndication:
                 return OnLicensingChannelData(pdu, output);
+
+            case State.AwaitingVerdict when pdu.Type == McsDomainPduType.SendDataIndication:
+                return OnVerdictChannelData(pdu, output);
 
             default:
                 return Fail(ConnectionFailureReason.UnexpectedPdu, $"the server sent {pdu.Type} while the client was {_state}");
@@ -390,8 +564,11 @@ public sealed class RdpConnectionSequence
 
         if ((flags & SecurityFlags.LicensePkt) == 0)
         {
-            // Not licensing (for instance a Set Error Info or a heartbeat): routed past the licensing client.
+            // Not licensing (for instance a Set Error Info or a heartbeat): routed past the licensing client, but a Set
+            // Error Info is kept, for it says why the disconnect that follows it happens.
             RoutedPastLicensing++;
+            ReadOnlySpan<byte> body = (flags & SecurityFlags.Encrypt) != 0 || SecurityHeaderPresent ? payload.AsSpan(SecurityHeader.Length) : data;
+            NoteErrorInfo(body);
             return new ConnectionStepResult(ConnectionStatus.AwaitingPdu, 0);
         }
 
@@ -409,7 +586,14 @@ public sealed class RdpConnectionSequence
 
         switch (step.Status)
         {
+            case LicensingStatus.Completed when _options.AwaitServerVerdict:
+                // [MS-RDPBCGR 1.3.1.1]: the licensing outcome is not the server's last word; read on until its verdict.
+                LicensingResult = step;
+                _state = State.AwaitingVerdict;
+                Phase = ConnectionPhase.CapabilitiesExchange;
+                return new ConnectionStepResult(ConnectionStatus.AwaitingPdu, written, licensing: step);
             case LicensingStatus.Completed:
+                LicensingResult = step;
                 _state = State.Completed;
                 Phase = ConnectionPhase.Finished;
                 written += WriteMcs(output, McsDomainPdu.EncodeDisconnectProviderUltimatum());
@@ -423,6 +607,99 @@ public sealed class RdpConnectionSequence
                 return new ConnectionStepResult(ConnectionStatus.AwaitingPdu, written, licensing: step);
         }
     }
+
+    // After licensing: the Demand Active PDU, a Set Error Info PDU, or something to route past. Under Standard RDP
+    // Security with encryption every slow-path PDU has a security header ([MS-RDPBCGR 2.2.1.13.1]); otherwise only the
+    // PDUs that need one (licensing, auto-detect, heartbeat, multitransport) carry it, so a PDU is read as a Share Control
+    // PDU first.
+    private ConnectionStepResult OnVerdictChannelData(McsDomainPdu pdu, IBufferWriter<byte> output)
+    {
+        if (pdu.ChannelId != _ioChannelId)
+        {
+            return new ConnectionStepResult(ConnectionStatus.AwaitingPdu, 0);
+        }
+
+        ReadOnlySpan<byte> data = pdu.Data.Span;
+        byte[]? decrypted = null;
+        if (SecurityHeaderPresent)
+        {
+            if (data.Length < SecurityHeader.Length)
+            {
+                return new ConnectionStepResult(ConnectionStatus.AwaitingPdu, 0);
+            }
+
+            var flags = (SecurityFlags)BinaryPrimitives.ReadUInt16LittleEndian(data);
+            if ((flags & SecurityFlags.Encrypt) != 0)
+            {
+                if (_cipher is null || !SecurityHeaderCodec.TryOpen(_cipher, data, out _, out decrypted))
+                {
+                    return Fail(ConnectionFailureReason.SecurityFailed, "an encrypted server PDU after licensing failed its MAC check or is too short");
+                }
+
+                data = decrypted.AsSpan(SecurityHeader.Length);
+            }
+            else
+            {
+                data = data[SecurityHeader.Length..];
+            }
+
+            if ((flags & (SecurityFlags.LicensePkt | SecurityFlags.AutodetectReq | SecurityFlags.Heartbeat | SecurityFlags.TransportReq)) != 0)
+            {
+                return new ConnectionStepResult(ConnectionStatus.AwaitingPdu, 0);
+            }
+        }
+
+        if (!ShareControlHeader.TryDecode(data, 0, out ShareControlHeader header, out _) || header.TotalLength == ShareControlHeader.FlowPduMarker)
+        {
+            // Not a Share Control PDU (a PDU with a basic security header under TLS, a flow-control PDU): routed past.
+            return new ConnectionStepResult(ConnectionStatus.AwaitingPdu, 0);
+        }
+
+        switch (header.Type)
+        {
+            case ShareControlHeader.TypeDemandActive:
+                return Conclude(new ServerVerdict(ServerVerdictKind.DemandActive), output);
+            case ShareControlHeader.TypeData when ReadErrorInfo(data, header) is { } errorInfo:
+                ErrorInfo = errorInfo;
+                return Conclude(new ServerVerdict(ServerVerdictKind.SetErrorInfo, errorInfo), output);
+            default:
+                return new ConnectionStepResult(ConnectionStatus.AwaitingPdu, 0);
+        }
+    }
+
+    // [MS-RDPBCGR 2.2.5.1]: errorInfo of a Set Error Info PDU when it is one and non-zero (ERRINFO_NONE is to be ignored).
+    private static uint? ReadErrorInfo(ReadOnlySpan<byte> sharePdu, ShareControlHeader header)
+        => SetErrorInfoPdu.TryReadDataPdu(sharePdu[ShareControlHeader.Length..header.TotalLength], ShareControlHeader.Length, out _, out uint? errorInfo, out _) && errorInfo is > 0
+            ? errorInfo
+            : null;
+
+    private void NoteErrorInfo(ReadOnlySpan<byte> body)
+    {
+        if (ShareControlHeader.TryDecode(body, 0, out ShareControlHeader header, out _) && header.TotalLength != ShareControlHeader.FlowPduMarker
+            && header.Type == ShareControlHeader.TypeData && ReadErrorInfo(body, header) is { } errorInfo)
+        {
+            ErrorInfo = errorInfo;
+        }
+    }
+
+    private ConnectionStepResult Conclude(ServerVerdict verdict, IBufferWriter<byte>? output)
+    {
+        Verdict = verdict;
+        _state = State.Completed;
+        Phase = ConnectionPhase.Finished;
+        // The client ends the connection itself once it knows ([MS-RDPBCGR 1.3.1.4.1]), unless it is gone already.
+        int written = output is null ? 0 : WriteMcs(output, McsDomainPdu.EncodeDisconnectProviderUltimatum());
+        return new ConnectionStepResult(ConnectionStatus.Completed, written, licensing: LicensingResult, verdict: verdict);
+    }
+
+    private static string Describe(uint errorInfo)
+    {
+        ErrorInfoDescription description = ErrorInfoCatalog.Describe(errorInfo);
+        return $"{description.Name}, {description.Meaning}";
+    }
+
+    // [MS-RDPBCGR 2.2.8.1.1.2]: slow-path server PDUs carry a security header when Standard RDP Security encrypts.
+    private bool SecurityHeaderPresent => _standardSecurity && ServerData?.Security.EncryptionMethod is { } method && method != EncryptionMethods.None;
 
     /// <summary>A security header with <paramref name="flags"/>, then the data: encrypted and signed when keys were exchanged.</summary>
     private byte[] Secure(SecurityFlags flags, ReadOnlySpan<byte> data, bool encrypt) => SecurityHeaderCodec.Seal(encrypt ? _cipher : null, flags, data);
@@ -439,9 +716,9 @@ public sealed class RdpConnectionSequence
         return packet.Length;
     }
 
-    private ConnectionStepResult Fail(ConnectionFailureReason reason, string message, DecodeError? error = null)
+    private ConnectionStepResult Fail(ConnectionFailureReason reason, string message, DecodeError? error = null, NlaFailure? nla = null, uint? errorInfo = null)
     {
         _state = State.Failed;
-        return new ConnectionStepResult(ConnectionStatus.Failed, 0, new ConnectionFailure(reason, Phase, message, error));
+        return new ConnectionStepResult(ConnectionStatus.Failed, 0, new ConnectionFailure(reason, Phase, message, error, nla: nla, errorInfo: errorInfo));
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using TsThinLic.Crypto;
 using TsThinLic.Licensing;
 using TsThinLic.Pdu;
+using TsThinLic.Rdp.Nla;
 using TsThinLic.Rdp.Tls;
 using TsThinLic.Records;
 using TsThinLic.Storage;
@@ -13,10 +14,12 @@ using TsThinLic.Transport;
 namespace TsThinLic.Rdp.Connection;
 
 /// <summary>
-/// Connects to an RDP server over TCP and runs <see cref="RdpConnectionSequence"/> through the licensing verdict,
-/// timing each phase; with TLS through <see cref="TlsClientSession"/>. The whole attempt is bounded by
-/// <see cref="RdpProbeOptions.Timeout"/> (measured with the injected <see cref="TimeProvider"/>): it never hangs.
-/// Persists through the store only after licensing completed, as <see cref="PipeLicensingDriver"/> does.
+/// Connects to an RDP server over TCP and runs <see cref="RdpConnectionSequence"/> through the licensing outcome and the
+/// server's verdict after it, timing each phase; with TLS through <see cref="TlsClientSession"/> (also under Network
+/// Level Authentication, so whatever observes that session sees NLA connections too). The attempt through licensing is
+/// bounded by <see cref="RdpProbeOptions.Timeout"/>, the wait for the verdict by <see cref="RdpProbeOptions.VerdictTimeout"/>
+/// (both measured with the injected <see cref="TimeProvider"/>): it never hangs. Persists through the store only after
+/// licensing completed, as <see cref="PipeLicensingDriver"/> does.
 /// </summary>
 public sealed class RdpProbe
 {
@@ -62,24 +65,56 @@ public sealed class RdpProbe
 
         using var deadline = new CancellationTokenSource(_options.Timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
-        var attempt = new Attempt(this, result, identity, stored, random, linked.Token);
+        NlaTokenFormat format = _options.TokenFormat ?? NlaTokenFormat.RawNtlm;
+        var attempt = new Attempt(this, result, identity, stored, random, linked.Token, cancellationToken, format);
         try
         {
-            NegotiationProtocols requested = _options.Security == ProbeSecurity.Rdp ? NegotiationProtocols.Rdp : NegotiationProtocols.Ssl;
+            NegotiationProtocols requested = _options.Security switch
+            {
+                ProbeSecurity.Rdp => NegotiationProtocols.Rdp,
+                ProbeSecurity.Nla => NlaProtocols,
+                _ => NegotiationProtocols.Ssl,
+            };
             await attempt.RunAsync(host, port, requested).ConfigureAwait(false);
             if (_options.Security == ProbeSecurity.Auto && result.Failure?.NegotiationFailure is NegotiationFailureCode.SslNotAllowedByServer or NegotiationFailureCode.SslCertNotOnServer)
             {
                 RdpLog.ProbeFallingBackToStandardSecurity(_logger, RdpSpecNames.NegotiationFailure(result.Failure.NegotiationFailure.Value));
                 result.Failure = null;
                 result.FellBackToStandardSecurity = true;
-                attempt = new Attempt(this, result, identity, stored, random, linked.Token);
+                attempt = new Attempt(this, result, identity, stored, random, linked.Token, cancellationToken, format);
                 await attempt.RunAsync(host, port, NegotiationProtocols.Rdp).ConfigureAwait(false);
+            }
+            else if (_options.Security == ProbeSecurity.Auto && result.Failure?.NegotiationFailure is NegotiationFailureCode.HybridRequiredByServer)
+            {
+                if (_options.Credentials is null)
+                {
+                    result.Failure = new ConnectionFailure(ConnectionFailureReason.CredentialsRequired, ConnectionPhase.ConnectionInitiation, "the server requires Network Level Authentication (HYBRID_REQUIRED_BY_SERVER): give --user and a password", negotiationFailure: NegotiationFailureCode.HybridRequiredByServer);
+                }
+                else
+                {
+                    RdpLog.ProbeUsingNla(_logger, RdpSpecNames.NegotiationFailure(NegotiationFailureCode.HybridRequiredByServer));
+                    result.Failure = null;
+                    result.SwitchedToNla = true;
+                    attempt = new Attempt(this, result, identity, stored, random, linked.Token, cancellationToken, format);
+                    await attempt.RunAsync(host, port, NlaProtocols).ConfigureAwait(false);
+                }
+            }
+
+            // Some servers want NTLM raw, some in SPNEGO: raw first (as mstsc), SPNEGO when the server refused it before
+            // anything of the password was used.
+            if (_options.TokenFormat is null && result.Failure?.Nla is { CredentialsSent: false } && attempt.NlaStarted && !attempt.ChallengeAnswered)
+            {
+                RdpLog.ProbeRetryingWithSpnego(_logger, result.Failure.Nla.Message);
+                result.Failure = null;
+                result.NlaAttempts.Add(NlaTokenFormat.RawNtlm);
+                attempt = new Attempt(this, result, identity, stored, random, linked.Token, cancellationToken, NlaTokenFormat.Spnego);
+                await attempt.RunAsync(host, port, result.RequestedProtocols).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             attempt.MarkPhase();
-            result.Failure = new ConnectionFailure(ConnectionFailureReason.Timeout, attempt.Phase, $"no verdict within {_options.Timeout.TotalSeconds:0.###} s (waiting in {attempt.Phase})");
+            result.Failure = new ConnectionFailure(ConnectionFailureReason.Timeout, attempt.Phase, $"no licensing outcome within {_options.Timeout.TotalSeconds:0.###} s (waiting in {attempt.Phase})");
         }
 
         result.RandomBlocks = random.Requests;
@@ -100,6 +135,9 @@ public sealed class RdpProbe
 
         return result;
     }
+
+    /// <summary>What mstsc asks for: TLS, CredSSP, and CredSSP with the Early User Authorization Result.</summary>
+    private const NegotiationProtocols NlaProtocols = NegotiationProtocols.Ssl | NegotiationProtocols.Hybrid | NegotiationProtocols.HybridEx;
 
     private void Persist(ProbeResult result, LicenseStoreSnapshot stored, ClientHardwareId hardwareId, bool hardwareIdCreated, LicensingStepResult step)
     {
@@ -127,7 +165,7 @@ public sealed class RdpProbe
     }
 
     /// <summary>One TCP connection: the sequence, the socket, the TLS session and the phase clock.</summary>
-    private sealed class Attempt(RdpProbe owner, ProbeResult result, ClientIdentity identity, LicenseStoreSnapshot stored, IRandomSource random, CancellationToken token)
+    private sealed class Attempt(RdpProbe owner, ProbeResult result, ClientIdentity identity, LicenseStoreSnapshot stored, IRandomSource random, CancellationToken attemptToken, CancellationToken callerToken, NlaTokenFormat tokenFormat)
     {
         private readonly byte[] _readBuffer = new byte[ReadBufferLength];
         private readonly ArrayBufferWriter<byte> _incoming = new(ReadBufferLength);
@@ -136,10 +174,18 @@ public sealed class RdpProbe
         private RdpConnectionSequence? _sequence;
         private long _phaseStart;
         private bool _closed;
+        private CancellationToken _token = attemptToken;
+        private CancellationTokenSource? _verdictDeadline;
 
         public ConnectionPhase Phase { get; private set; } = ConnectionPhase.TcpConnect;
 
         public LicensingStepResult? LicensingStep { get; private set; }
+
+        /// <summary>Whether CredSSP started in this attempt.</summary>
+        public bool NlaStarted => _sequence?.CredSsp is not null;
+
+        /// <summary>Whether the client answered the NTLM CHALLENGE_MESSAGE (so the token format was understood).</summary>
+        public bool ChallengeAnswered => _sequence?.CredSsp?.Ntlm.NegotiatedFlags is not null;
 
         public async Task RunAsync(string host, int port, NegotiationProtocols requested)
         {
@@ -150,7 +196,7 @@ public sealed class RdpProbe
             using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             try
             {
-                await socket.ConnectAsync(host, port, token).ConfigureAwait(false);
+                await socket.ConnectAsync(host, port, _token).ConfigureAwait(false);
             }
             catch (SocketException exception)
             {
@@ -164,19 +210,25 @@ public sealed class RdpProbe
             MarkPhase(ConnectionPhase.ConnectionInitiation);
             try
             {
-                await RunSequenceAsync(requested).ConfigureAwait(false);
+                await RunSequenceAsync(requested, host).ConfigureAwait(false);
             }
-            catch (IOException exception) when (!token.IsCancellationRequested)
+            catch (IOException exception) when (!_token.IsCancellationRequested)
             {
-                result.Failure = new ConnectionFailure(ConnectionFailureReason.ConnectionClosed, Phase, $"the connection broke: {exception.Message}");
+                Closed($"the connection broke: {exception.Message}");
             }
-            catch (SocketException exception) when (!token.IsCancellationRequested)
+            catch (SocketException exception) when (!_token.IsCancellationRequested)
             {
-                result.Failure = new ConnectionFailure(ConnectionFailureReason.ConnectionClosed, Phase, $"the connection broke: {exception.SocketErrorCode}");
+                Closed($"the connection broke: {exception.SocketErrorCode}");
+            }
+            catch (OperationCanceledException) when (_verdictDeadline is { IsCancellationRequested: true } && !callerToken.IsCancellationRequested)
+            {
+                // The wait after licensing ran out: that is the verdict, not a failure of the probe.
+                Finish(_sequence!.VerdictTimedOut());
             }
             finally
             {
                 CopySequenceState();
+                _verdictDeadline?.Dispose();
             }
 
             try
@@ -211,7 +263,7 @@ public sealed class RdpProbe
             }
         }
 
-        private async Task RunSequenceAsync(NegotiationProtocols requested)
+        private async Task RunSequenceAsync(NegotiationProtocols requested, string host)
         {
             var options = new RdpConnectionOptions
             {
@@ -219,17 +271,29 @@ public sealed class RdpProbe
                 UserName = owner._options.UserName,
                 Domain = owner._options.Domain,
                 ClientName = owner._options.MachineName,
+                Credentials = owner._options.Credentials,
+                Nla = new CredSspClientOptions { TokenFormat = tokenFormat, TargetName = $"TERMSRV/{host}", Workstation = owner._options.MachineName },
             };
-            _sequence = new RdpConnectionSequence(options, identity, stored, random);
+
+            // NLA's randoms come from the plain source, like TLS's: --record-secrets records the RDP and licensing ones only.
+            _sequence = new RdpConnectionSequence(options, identity, stored, random, owner._random, owner._time);
             var output = new ArrayBufferWriter<byte>(1024);
             ConnectionStepResult step = _sequence.Start(output);
             await SendAsync(output).ConfigureAwait(false);
             while (true)
             {
-                byte[]? packet = await ReadPacketAsync().ConfigureAwait(false);
+                if (_sequence.AwaitingVerdict && _verdictDeadline is null)
+                {
+                    // The licensing outcome is in: the server's verdict gets its own time, not what is left of the attempt's.
+                    _verdictDeadline = CancellationTokenSource.CreateLinkedTokenSource(callerToken);
+                    _verdictDeadline.CancelAfter(owner._options.VerdictTimeout);
+                    _token = _verdictDeadline.Token;
+                }
+
+                byte[]? packet = await ReadMessageAsync(_sequence.Framing).ConfigureAwait(false);
                 if (packet is null)
                 {
-                    return; // the failure is set
+                    return; // the failure or the verdict is set
                 }
 
                 step = _sequence.Step(packet, output);
@@ -242,29 +306,18 @@ public sealed class RdpProbe
                 if (step.Status == ConnectionStatus.StartTls)
                 {
                     MarkPhase(ConnectionPhase.TlsHandshake);
-                    if (!await HandshakeAsync().ConfigureAwait(false))
+                    if (!await HandshakeAsync().ConfigureAwait(false) || !await CheckCertificateAsync().ConfigureAwait(false))
                     {
                         return;
                     }
 
-                    step = _sequence.TlsEstablished(output);
+                    step = _sequence.TlsEstablished(output, result.TlsCertificate?.SubjectPublicKey ?? ReadOnlyMemory<byte>.Empty);
                     await SendAsync(output).ConfigureAwait(false);
                 }
 
                 if (step.Status is ConnectionStatus.Completed or ConnectionStatus.Failed)
                 {
-                    MarkPhase();
-                    if (step.Status == ConnectionStatus.Completed)
-                    {
-                        result.Outcome = step.Licensing!.Outcome;
-                    }
-                    else
-                    {
-                        result.Failure = step.Failure;
-                    }
-
-                    _tls?.Close();
-                    await FlushTlsAsync().ConfigureAwait(false);
+                    await FinishAsync(step).ConfigureAwait(false);
                     return;
                 }
 
@@ -273,6 +326,85 @@ public sealed class RdpProbe
                     MarkPhase(_sequence.Phase);
                 }
             }
+        }
+
+        private async Task FinishAsync(ConnectionStepResult step)
+        {
+            Finish(step);
+            _tls?.Close();
+            try
+            {
+                await FlushTlsAsync().ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is IOException or SocketException)
+            {
+                // The server may have closed first (it does after Set Error Info); the verdict is already known.
+            }
+        }
+
+        private void Finish(ConnectionStepResult step)
+        {
+            MarkPhase();
+            if (step.Status == ConnectionStatus.Completed)
+            {
+                result.Outcome = (step.Licensing ?? LicensingStep)!.Outcome;
+                result.Verdict = step.Verdict;
+            }
+            else
+            {
+                result.Failure = step.Failure;
+            }
+        }
+
+        /// <summary>The server closed (or broke) the connection: the sequence says what that means where it was.</summary>
+        private void Closed(string fallback)
+        {
+            if (_sequence is { } sequence && sequence.Phase != ConnectionPhase.Finished && (sequence.AwaitingVerdict || sequence.CredSsp is not null || sequence.ErrorInfo is not null))
+            {
+                Finish(sequence.ConnectionClosed());
+                return;
+            }
+
+            result.Failure = new ConnectionFailure(ConnectionFailureReason.ConnectionClosed, Phase, fallback);
+        }
+
+        /// <summary>
+        /// Reads the TLS leaf certificate and, with --expect-certificate, refuses a different one before anything else
+        /// leaves the client (no CredSSP message, no RDP PDU).
+        /// </summary>
+        private async Task<bool> CheckCertificateAsync()
+        {
+            if (_tls!.ServerCertificates.Count > 0)
+            {
+                if (TlsServerCertificate.TryRead(_tls.ServerCertificates[0], out TlsServerCertificate? certificate, out string? problem))
+                {
+                    result.TlsCertificate = certificate;
+                }
+                else
+                {
+                    result.TlsCertificateProblem = problem;
+                }
+            }
+
+            if (owner._options.ExpectedCertificate is not { } expected)
+            {
+                result.CertificateChecked = false;
+                return true;
+            }
+
+            if (result.TlsCertificate is { } leaf && leaf.Matches(expected))
+            {
+                result.CertificateChecked = true;
+                return true;
+            }
+
+            result.CertificateChecked = false;
+            string seen = result.TlsCertificate?.Sha256FingerprintText ?? $"none readable ({result.TlsCertificateProblem ?? "no certificate"})";
+            result.Failure = new ConnectionFailure(ConnectionFailureReason.CertificateMismatch, Phase, $"the TLS certificate's SHA-256 fingerprint is {seen}, not the expected {TlsServerCertificate.FormatFingerprint(expected)}: refused before anything was sent (possible interception, or the server's certificate changed)");
+            MarkPhase();
+            _tls.Close();
+            await SendFatalAlertAsync().ConfigureAwait(false);
+            return false;
         }
 
         private void CopySequenceState()
@@ -308,6 +440,24 @@ public sealed class RdpProbe
                 result.TlsCipherSuite = tls.CipherSuite;
                 result.TlsCertificates = tls.ServerCertificates;
             }
+
+            result.ChannelJoinsSkipped = sequence.ChannelJoinsSkipped;
+            result.ErrorInfo = sequence.ErrorInfo;
+            if (sequence.CredSsp is { } credSsp)
+            {
+                result.Nla = new NlaReport(
+                    credSsp.TokenFormat,
+                    credSsp.ServerVersion,
+                    credSsp.NegotiatedVersion,
+                    credSsp.Ntlm.Challenge?.TargetInfo.FindName(Ntlm.NtlmAvId.NbDomainName),
+                    credSsp.Ntlm.Challenge?.TargetInfo.FindName(Ntlm.NtlmAvId.NbComputerName),
+                    credSsp.Ntlm.Challenge?.TargetInfo.FindName(Ntlm.NtlmAvId.DnsComputerName),
+                    credSsp.Ntlm.MicSent,
+                    credSsp.ServerVerified,
+                    credSsp.CredentialsSent,
+                    sequence.EarlyUserAuthorizationResult,
+                    [.. credSsp.Messages]);
+            }
         }
 
         private async Task<bool> HandshakeAsync()
@@ -324,7 +474,7 @@ public sealed class RdpProbe
             await FlushTlsAsync().ConfigureAwait(false);
             while (!_tls.IsHandshakeComplete)
             {
-                int read = await _stream!.ReadAsync(_readBuffer, token).ConfigureAwait(false);
+                int read = await _stream!.ReadAsync(_readBuffer, _token).ConfigureAwait(false);
                 if (read == 0)
                 {
                     result.Failure = new ConnectionFailure(ConnectionFailureReason.ConnectionClosed, Phase, "the server closed the connection during the TLS handshake");
@@ -350,7 +500,7 @@ public sealed class RdpProbe
             byte[] records = _tls?.TakeOutput() ?? [];
             if (records.Length > 0)
             {
-                await _stream!.WriteAsync(records, token).ConfigureAwait(false);
+                await _stream!.WriteAsync(records, _token).ConfigureAwait(false);
             }
         }
 
@@ -389,18 +539,25 @@ public sealed class RdpProbe
             }
             else
             {
-                await _stream!.WriteAsync(output.WrittenMemory, token).ConfigureAwait(false);
+                await _stream!.WriteAsync(output.WrittenMemory, _token).ConfigureAwait(false);
             }
 
             output.ResetWrittenCount();
         }
 
-        /// <summary>The next whole TPKT packet, or null with the failure set (closed, not RDP, TLS broken).</summary>
-        private async Task<byte[]?> ReadPacketAsync()
+        /// <summary>The next whole server message as <paramref name="framing"/> frames it, or null with the failure (or verdict) set.</summary>
+        private async Task<byte[]?> ReadMessageAsync(RdpFraming framing)
         {
             while (true)
             {
-                DecodeStatus status = Tpkt.TryReadFrame(_incoming.WrittenSpan, out int length, out DecodeError error);
+                int length;
+                DecodeError error;
+                DecodeStatus status = framing switch
+                {
+                    RdpFraming.TsRequest => TsRequest.TryReadFrame(_incoming.WrittenSpan, out length, out error),
+                    RdpFraming.EarlyUserAuthorizationResult => FixedFrame(EarlyUserAuthorizationResult.Length, out length, out error),
+                    _ => Tpkt.TryReadFrame(_incoming.WrittenSpan, out length, out error),
+                };
                 if (status == DecodeStatus.Complete)
                 {
                     byte[] packet = _incoming.WrittenSpan[..length].ToArray();
@@ -417,11 +574,11 @@ public sealed class RdpProbe
                     return null;
                 }
 
-                int read = await _stream!.ReadAsync(_readBuffer, token).ConfigureAwait(false);
+                int read = await _stream!.ReadAsync(_readBuffer, _token).ConfigureAwait(false);
                 if (read == 0)
                 {
                     string partial = _incoming.WrittenCount > 0 ? $" in the middle of a PDU ({_incoming.WrittenCount} bytes buffered)" : string.Empty;
-                    result.Failure = new ConnectionFailure(ConnectionFailureReason.ConnectionClosed, Phase, $"the server closed the connection{partial} during {Phase}");
+                    Closed($"the server closed the connection{partial} during {Phase}");
                     return null;
                 }
 
@@ -448,6 +605,13 @@ public sealed class RdpProbe
                     _incoming.Write(_readBuffer.AsSpan(0, read));
                 }
             }
+        }
+
+        private DecodeStatus FixedFrame(int size, out int length, out DecodeError error)
+        {
+            length = size;
+            error = default;
+            return _incoming.WrittenCount >= size ? DecodeStatus.Complete : DecodeStatus.NeedMoreData;
         }
     }
 }

@@ -1,3 +1,4 @@
+using TsThinLic.Rdp.Nla;
 using TsThinLic.Transport;
 
 namespace TsThinLic.Rdp.Connection;
@@ -23,6 +24,18 @@ public sealed class RdpProbeOptions
     /// <summary>PlatformId of a HWID created when the store has none.</summary>
     public uint PlatformId { get; init; } = PipeLicensingDriverOptions.DefaultPlatformId;
 
-    /// <summary>The whole attempt, TCP connect through the licensing verdict, must end within this.</summary>
+    /// <summary>The whole attempt, TCP connect through the licensing outcome, must end within this.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>After the licensing outcome, how long to wait for the server's verdict (Demand Active, Set Error Info, Disconnect Provider Ultimatum).</summary>
+    public TimeSpan VerdictTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Credentials for Network Level Authentication (the caller keeps and disposes them); null: NLA is not possible.</summary>
+    public NlaCredentials? Credentials { get; init; }
+
+    /// <summary>Raw NTLM or SPNEGO; null tries raw NTLM first, then SPNEGO if the server refuses it (as mstsc does).</summary>
+    public NlaTokenFormat? TokenFormat { get; init; }
+
+    /// <summary>The SHA-256 fingerprint the TLS certificate must have (--expect-certificate); null: not checked.</summary>
+    public byte[]? ExpectedCertificate { get; init; }
 }

@@ -73,7 +73,9 @@ public sealed class TcpStreamReassembler
 
         // A capture may start mid-connection: the first data segment seen sets the origin.
         _nextSequence ??= sequence;
-        int ahead = unchecked((int)(sequence - _nextSequence.Value));
+        // Serial-number distance (RFC 1982); as a long, so that 2^31 behind (int.MinValue, which RFC 1982 leaves
+        // undefined) is not negated back to itself (found by fuzzing: payload[int.MinValue..] threw).
+        long ahead = unchecked((int)(sequence - _nextSequence.Value));
         if (ahead < 0)
         {
             if (payload.Length <= -ahead)
@@ -82,7 +84,7 @@ public sealed class TcpStreamReassembler
                 return;
             }
 
-            payload = payload[(-ahead)..];
+            payload = payload[(int)(-ahead)..];
             ahead = 0;
         }
 
@@ -117,7 +119,7 @@ public sealed class TcpStreamReassembler
             progressed = false;
             foreach (var (key, value) in _pending)
             {
-                int ahead = unchecked((int)(key - _nextSequence!.Value));
+                long ahead = unchecked((int)(key - _nextSequence!.Value));
                 if (ahead > 0)
                 {
                     continue;
@@ -126,7 +128,7 @@ public sealed class TcpStreamReassembler
                 _pending.Remove(key);
                 if (value.Data.Length > -ahead)
                 {
-                    Append(value.Data.AsSpan(-ahead), value.FrameIndex, value.Timestamp);
+                    Append(value.Data.AsSpan((int)(-ahead)), value.FrameIndex, value.Timestamp);
                 }
                 else
                 {

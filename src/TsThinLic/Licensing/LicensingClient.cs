@@ -159,7 +159,7 @@ public sealed class LicensingClient
             byte[] mac = new byte[LicensingMac.Length];
             LicensingMac.Compute(keys.MacSaltKey.Span, hardwareId, mac);
             reply = new ClientLicenseInfo(
-                ClientPreamble(LicensingMessageType.LicenseInfo, request),
+                ClientPreamble(LicensingMessageType.LicenseInfo),
                 OutputSecurityHeader(request),
                 KeyExchangeAlgorithmRsa,
                 _identity.PlatformId,
@@ -172,7 +172,7 @@ public sealed class LicensingClient
         else
         {
             reply = new ClientNewLicenseRequest(
-                ClientPreamble(LicensingMessageType.NewLicenseRequest, request),
+                ClientPreamble(LicensingMessageType.NewLicenseRequest),
                 OutputSecurityHeader(request),
                 KeyExchangeAlgorithmRsa,
                 _identity.PlatformId,
@@ -217,7 +217,7 @@ public sealed class LicensingClient
         LicensingMac.Compute(keys.MacSaltKey.Span, macInput, mac);
 
         var reply = new ClientPlatformChallengeResponse(
-            ClientPreamble(LicensingMessageType.PlatformChallengeResponse, _session.Request),
+            ClientPreamble(LicensingMessageType.PlatformChallengeResponse),
             OutputSecurityHeader(_session.Request),
             new LicenseBinaryBlob((ushort)BinaryBlobType.EncryptedData, encryptedResponse),
             new LicenseBinaryBlob((ushort)BinaryBlobType.EncryptedData, encryptedHardwareId),
@@ -346,15 +346,11 @@ public sealed class LicensingClient
         return best;
     }
 
-    // The client answers in the server's preamble version (2 for an RDP 4.0 server, else 3) and says it understands
-    // extended error messages ([MS-RDPBCGR 2.2.1.12.1.1]), unless the caller fixed the flags.
-    private LicensePreamble ClientPreamble(LicensingMessageType type, ServerLicenseRequest? request)
-    {
-        byte flags = _options.PreambleFlags
-            ?? (byte)((request?.Preamble.Version == LicensePreamble.PreambleVersion2 ? LicensePreamble.PreambleVersion2 : LicensePreamble.PreambleVersion3)
-                | LicensePreamble.ExtendedErrorMessageSupportedFlag);
-        return new LicensePreamble(type, flags, 0);
-    }
+    // PREAMBLE_VERSION_3_0 | EXTENDED_ERROR_MSG_SUPPORTED (0x83) whatever version the server speaks, as mstsc writes it
+    // in every recorded NEW_LICENSE_REQUEST (builds 6001 to 18362, also to servers whose LICENSE_REQUEST is version 2;
+    // ../shared/windows-licensing/mstsc-client.json) and FreeRDP too; unless the caller fixed the flags.
+    private LicensePreamble ClientPreamble(LicensingMessageType type)
+        => new(type, _options.PreambleFlags ?? LicensePreamble.DefaultClientFlags, 0);
 
     // Replies carry a basic security header when the server's PDUs did ([MS-RDPBCGR 2.2.8.1.1.2.1]); the caller may force it.
     private SecurityHeader? OutputSecurityHeader(LicensingPdu? received) => _options.SecurityHeader switch
@@ -379,7 +375,7 @@ public sealed class LicensingClient
     {
         // [MS-RDPELE 3.3.5]: the client tells the server why it stops, with ST_TOTAL_ABORT and an empty error blob.
         var alert = new LicenseErrorAlert(
-            ClientPreamble(LicensingMessageType.ErrorAlert, _session?.Request),
+            ClientPreamble(LicensingMessageType.ErrorAlert),
             OutputSecurityHeader(_session?.Request),
             code,
             LicensingStateTransition.TotalAbort,

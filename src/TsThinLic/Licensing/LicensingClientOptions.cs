@@ -18,8 +18,9 @@ public sealed class LicensingClientOptions
     public ushort ClientType { get; init; } = PlatformChallengeResponseData.ClientTypeWin32;
 
     /// <summary>
-    /// The preamble flags the client writes. Null: the server's preamble version (2 stays 2, else 3) with
-    /// EXTENDED_ERROR_MSG_SUPPORTED, as Windows clients send them ([MS-RDPELE 4.2]: 0x83).
+    /// The preamble flags the client writes. Null: PREAMBLE_VERSION_3_0 with EXTENDED_ERROR_MSG_SUPPORTED (0x83) to every
+    /// server, as mstsc sends them even to a server that speaks version 2 ([MS-RDPELE 4.2]; the mstsc recordings in
+    /// ../shared/windows-licensing/mstsc-client.json).
     /// </summary>
     public byte? PreambleFlags { get; init; }
 

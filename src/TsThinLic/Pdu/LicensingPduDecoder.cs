@@ -236,7 +236,10 @@ public static class LicensingPduDecoder
 
             if (head.Length < SecurityHeader.Length)
             {
-                error = new DecodeError(DecodeErrorKind.Truncated, "flagsHi", 2, $"needs {SecurityHeader.Length}, {head.Length} remain");
+                // The first field that is cut short, at an offset inside what was received.
+                error = head.Length < 2
+                    ? new DecodeError(DecodeErrorKind.Truncated, "flags", 0, $"needs 2, {head.Length} remain")
+                    : new DecodeError(DecodeErrorKind.Truncated, "flagsHi", 2, $"needs 2, {head.Length - 2} remain");
                 return DecodeStatus.NeedMoreData;
             }
 
@@ -259,7 +262,10 @@ public static class LicensingPduDecoder
 
         if (head.Length < headerLength + LicensePreamble.Length)
         {
-            error = new DecodeError(DecodeErrorKind.Truncated, "wMsgSize", headerLength + 2, $"needs 2, {Math.Max(head.Length - headerLength - 2, 0)} remain");
+            // Name the first field that is missing, at an offset inside what was received (flags, then wMsgSize).
+            error = head.Length < headerLength + 2
+                ? new DecodeError(DecodeErrorKind.Truncated, "flags", headerLength + 1, "needs 1, 0 remain")
+                : new DecodeError(DecodeErrorKind.Truncated, "wMsgSize", headerLength + 2, $"needs 2, {head.Length - headerLength - 2} remain");
             return DecodeStatus.NeedMoreData;
         }
 

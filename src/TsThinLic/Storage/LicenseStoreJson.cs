@@ -222,6 +222,14 @@ public static class LicenseStoreJson
             return false;
         }
 
+        if (stored.Ticks % TimeSpan.TicksPerMillisecond != 0)
+        {
+            // Stores keep whole milliseconds (the export writes .fff): a finer time would not survive import → export
+            // (found by fuzzing).
+            error = $"{at}.storedAt: finer than a millisecond (yyyy-MM-ddTHH:mm:ss.fffZ)";
+            return false;
+        }
+
         if (!entry.TryGetProperty("clientLicense", out JsonElement blob) || blob.ValueKind != JsonValueKind.String
             || blob.GetString() is not { } base64 || base64.Length > Base64.GetMaxEncodedToUtf8Length(StoredLicense.MaxLicenseInfoLength)
             || !blob.TryGetBytesFromBase64(out byte[]? info) || info.Length == 0 || info.Length > StoredLicense.MaxLicenseInfoLength)

@@ -97,6 +97,14 @@ internal static class StorePayload
             return false;
         }
 
+        if ((flags & (FlagHardwareId | FlagFingerprint)) == FlagFingerprint)
+        {
+            // A fingerprint belongs to a HWID (StoreContent drops it without one): a payload that has one alone is not
+            // one this store wrote, and would not read back the same (found by fuzzing).
+            reason = $"payload: flags 0x{flags:x2} at offset 0 has a device fingerprint without a HWID";
+            return false;
+        }
+
         if (count > LicenseStoreLimits.MaxLicenses)
         {
             reason = $"payload: license count {count} at offset 1 is over the limit of {LicenseStoreLimits.MaxLicenses}";
@@ -224,6 +232,14 @@ internal static class StorePayload
         ReadOnlySpan<byte> bytes = Take(payload, ref offset, length, field, out reason);
         if (reason.Length > 0)
         {
+            return false;
+        }
+
+        // Strict: a lossy decode would turn bad bytes into U+FFFD and the CAL's key into one the store never wrote
+        // (found by fuzzing: such a payload re-encoded to different bytes).
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            reason = $"payload: {field} at offset {offset - length} is not valid UTF-8";
             return false;
         }
 

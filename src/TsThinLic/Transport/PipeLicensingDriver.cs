@@ -4,9 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using TsThinLic.Crypto;
 using TsThinLic.Licensing;
-using TsThinLic.Logging;
 using TsThinLic.Pdu;
-using TsThinLic.Records;
 using TsThinLic.Storage;
 
 namespace TsThinLic.Transport;
@@ -45,24 +43,19 @@ public sealed class PipeLicensingDriver
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
 
-        LicenseStoreSnapshot stored = _store.Load();
-        bool hardwareIdCreated = stored.HardwareId is null;
-        ClientHardwareId hardwareId = stored.HardwareId ?? HardwareIdGenerator.Create(_options.PlatformId, _random);
-        string fingerprint = Fingerprint(hardwareId);
-        Log.ExchangeStarting(_logger, fingerprint, hardwareIdCreated ? "new" : "stored", stored.Licenses.Count);
-
-        var client = new LicensingClient(new ClientIdentity(hardwareId, _options.UserName, _options.MachineName), stored, _random, _options.Client);
+        var exchange = new LicensingExchange(_store, _random, _time, _options.ToExchangeOptions(), _logger);
+        LicensingClient client = exchange.Client;
         var pdus = new List<LicensingPduRecord>();
         var reply = new ArrayBufferWriter<byte>(1024);
 
-        LicensingExchangeResult Finish(LicensingOutcome? outcome, LicensingFailure? failure, StoredLicense? persisted = null)
+        LicensingExchangeResult Finish(LicensingFailure? failure = null)
         {
             if (failure is not null)
             {
-                Log.ExchangeFailed(_logger, failure.Reason.ToString(), failure.Message);
+                exchange.Fail(failure);
             }
 
-            return new LicensingExchangeResult(outcome, failure, pdus, hardwareId, hardwareIdCreated, persisted, client.PresentedLicense, client.LicenseRequest, client.CertificateVerification);
+            return new LicensingExchangeResult(exchange.Failure is null ? exchange.Outcome : null, exchange.Failure, pdus, exchange.HardwareId, exchange.HardwareIdCreated, exchange.StoredLicense, client.PresentedLicense, client.LicenseRequest, client.CertificateVerification);
         }
 
         while (true)
@@ -77,7 +70,7 @@ public sealed class PipeLicensingDriver
                 }
                 catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
                 {
-                    return Finish(null, new LicensingFailure(LicensingFailureReason.Timeout, $"no licensing PDU from the server within {_options.Timeout.TotalSeconds:0.###} s (client {client.StateName})"));
+                    return Finish(new LicensingFailure(LicensingFailureReason.Timeout, $"no licensing PDU from the server within {_options.Timeout.TotalSeconds:0.###} s (client {client.StateName})"));
                 }
             }
 
@@ -99,41 +92,33 @@ public sealed class PipeLicensingDriver
                     {
                         // The declared length is impossible: nothing after it can be framed, so the exchange is over.
                         consumed = buffer.End;
-                        return Finish(null, new LicensingFailure(LicensingFailureReason.MalformedPdu, $"the server's licensing PDU cannot be framed: {frameError}", decodeError: frameError));
+                        return Finish(new LicensingFailure(LicensingFailureReason.MalformedPdu, $"the server's licensing PDU cannot be framed: {frameError}", decodeError: frameError));
                     }
 
                     byte[] frame = buffer.Slice(0, frameEnd).ToArray();
                     buffer = buffer.Slice(frameEnd);
                     consumed = frameEnd;
 
-                    LicensingMessageType? receivedType = LicensingPduDecoder.TryDecode(frame, out LicensingPdu? decoded, out _) ? decoded.MessageType : null;
-                    Record(pdus, LicensingPduDirection.Server, receivedType, frame);
-                    Log.PduReceived(_logger, receivedType is { } t ? LicensingSpecNames.MessageType(t) : "undecodable PDU", frameLength);
-
                     reply.ResetWrittenCount();
-                    LicensingStepResult step = decoded is not null ? client.Step(decoded, reply) : client.Step(frame, reply);
+                    LicensingStepResult step = exchange.Step(frame, reply, out LicensingMessageType? receivedType);
+                    Record(pdus, LicensingPduDirection.Server, receivedType, frame);
                     if (step.BytesWritten > 0)
                     {
                         byte[] sent = reply.WrittenSpan.ToArray();
                         Record(pdus, LicensingPduDirection.Client, step.Sent, sent);
-                        Log.PduSent(_logger, step.Sent is { } s ? LicensingSpecNames.MessageType(s) : "?", sent.Length);
                         await output.WriteAsync(sent, cancellationToken).ConfigureAwait(false);
                     }
 
-                    switch (step.Status)
+                    if (exchange.IsFinished)
                     {
-                        case LicensingStatus.Failed:
-                            return Finish(null, step.Failure);
-
-                        case LicensingStatus.Completed:
-                            return Complete(step, stored, hardwareId, hardwareIdCreated, Finish);
+                        return Finish();
                     }
                 }
 
                 if (read.IsCompleted)
                 {
                     string what = buffer.IsEmpty ? "the server closed the connection" : $"the server closed the connection in the middle of a PDU ({buffer.Length} bytes buffered)";
-                    return Finish(null, new LicensingFailure(LicensingFailureReason.ConnectionClosed, $"{what} while the client was {client.StateName}"));
+                    return Finish(new LicensingFailure(LicensingFailureReason.ConnectionClosed, $"{what} while the client was {client.StateName}"));
                 }
             }
             finally
@@ -143,48 +128,10 @@ public sealed class PipeLicensingDriver
         }
     }
 
-    private LicensingExchangeResult Complete(
-        LicensingStepResult step,
-        LicenseStoreSnapshot stored,
-        ClientHardwareId hardwareId,
-        bool hardwareIdCreated,
-        Func<LicensingOutcome?, LicensingFailure?, StoredLicense?, LicensingExchangeResult> finish)
-    {
-        LicensingOutcome outcome = step.Outcome!.Value;
-        if (ExchangeStoreUpdate.For(stored, hardwareId, hardwareIdCreated, step, _time.GetUtcNow(), out StoredLicense? license) is { } update)
-        {
-            try
-            {
-                // One atomic update: a new HWID and the CAL issued to it are kept together or not at all.
-                _store.Save(update);
-            }
-            catch (LicenseStoreException exception)
-            {
-                Log.StoreSaveFailed(_logger, exception);
-                return finish(null, new LicensingFailure(LicensingFailureReason.StoreFailed, $"the server's answer was {outcome}, but the store refused it: {exception.Message}"), null);
-            }
-
-            if (hardwareIdCreated)
-            {
-                Log.HardwareIdStored(_logger, Fingerprint(hardwareId));
-            }
-
-            if (license is not null)
-            {
-                Log.LicenseStored(_logger, license.Key.ToString(), license.LicenseInfo.Length);
-            }
-        }
-
-        Log.ExchangeCompleted(_logger, outcome.ToString());
-        return finish(outcome, null, license);
-    }
-
     private void Record(List<LicensingPduRecord> pdus, LicensingPduDirection direction, LicensingMessageType? type, byte[] bytes)
     {
         var record = new LicensingPduRecord(direction, type, bytes, _time.GetUtcNow());
         pdus.Add(record);
         _options.OnPdu?.Invoke(record);
     }
-
-    private static string Fingerprint(ClientHardwareId hardwareId) => HardwareIdFingerprint.Compute(hardwareId.ToArray());
 }

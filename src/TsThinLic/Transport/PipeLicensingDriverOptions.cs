@@ -9,7 +9,7 @@ public sealed class PipeLicensingDriverOptions
     /// PlatformId of a HWID the driver creates ([MS-RDPELE 2.2.2.3.1]): 0x04010000, Windows NT post-5.2 by Microsoft,
     /// as Windows clients and FreeRDP announce it.
     /// </summary>
-    public const uint DefaultPlatformId = 0x04010000;
+    public const uint DefaultPlatformId = LicensingExchangeOptions.DefaultPlatformId;
 
     /// <summary>ClientUserName to send.</summary>
     public string UserName { get; init; } = "user";
@@ -28,4 +28,7 @@ public sealed class PipeLicensingDriverOptions
 
     /// <summary>Called with each PDU as it crosses (for a live view); must not throw.</summary>
     public Action<LicensingPduRecord>? OnPdu { get; init; }
+
+    /// <summary>The exchange's share of these options.</summary>
+    internal LicensingExchangeOptions ToExchangeOptions() => new() { UserName = UserName, MachineName = MachineName, PlatformId = PlatformId, Client = Client };
 }

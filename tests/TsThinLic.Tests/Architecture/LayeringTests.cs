@@ -17,13 +17,16 @@ public sealed class LayeringTests
 
     // DESIGN.md: the core references nothing of ours; Rdp, Replay and Emulator reference the core (Replay also Rdp, whose
     // decoders frame captured connections and whose probe-secrets format it reads; Emulator also Rdp, whose server-side
-    // PDUs, Standard RDP Security and TLS server the emulated RDP server of `serve` runs on); the host references all.
+    // PDUs, Standard RDP Security and TLS server the emulated RDP server of `serve` runs on); the C library (Native)
+    // references the core only, so libtsthinlic.so carries no probe, TLS, replay or emulator code; the host references
+    // all but it.
     private static readonly Dictionary<string, string[]> s_allowedAssemblyReferences = new()
     {
         [Core] = [],
         ["TsThinLic.Rdp"] = [Core],
         ["TsThinLic.Replay"] = [Core, "TsThinLic.Rdp"],
         ["TsThinLic.Emulator"] = [Core, "TsThinLic.Rdp"],
+        ["TsThinLic.Native"] = [Core],
         ["TsThinLic.Host"] = [Core, "TsThinLic.Rdp", "TsThinLic.Replay", "TsThinLic.Emulator"],
     };
 

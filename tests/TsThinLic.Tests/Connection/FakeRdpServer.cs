@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using TsThinLic.Emulator;
 using TsThinLic.Rdp;
+using TsThinLic.Rdp.Connection;
 using TsThinLic.Tests.Fakes;
 using Xunit;
 
@@ -34,7 +35,48 @@ internal sealed class FakeRdpServer
     /// <summary>Answer the Client Info PDU with Disconnect Provider Ultimatum instead of licensing.</summary>
     public bool DisconnectAfterClientInfo { get; init; }
 
+    /// <summary>Answer the Client Info PDU with a Set Error Info PDU carrying this errorInfo, then Disconnect Provider Ultimatum.</summary>
+    public uint? ErrorInfoAfterClientInfo { get; init; }
+
     public uint ServerVersion { get; init; } = 0x00080004;
+
+    /// <summary>What the server sends once licensing is over (its verdict).</summary>
+    public FakeVerdict AfterLicensing { get; init; } = FakeVerdict.DemandActive;
+
+    /// <summary>errorInfo of the Set Error Info PDU (<see cref="FakeVerdict.SetErrorInfo"/>).</summary>
+    public uint ErrorInfo { get; init; }
+
+    /// <summary>Announce RNS_UD_SC_SKIP_CHANNELJOIN_SUPPORTED.</summary>
+    public bool SkipChannelJoin { get; init; }
+
+    /// <summary>The minimal Demand Active PDU of the fake server: shareId, a 4-byte source descriptor, no capability sets.</summary>
+    public static byte[] DemandActive()
+    {
+        byte[] pdu = new byte[ShareControlHeader.Length + 4 + 2 + 2 + 4 + 2 + 2 + 4];
+        ShareControlHeader.Write(pdu, (ushort)pdu.Length, ShareControlHeader.TypeDemandActive, 1002);
+        BinaryPrimitives.WriteUInt32LittleEndian(pdu.AsSpan(6), 0x000103EA); // shareId
+        BinaryPrimitives.WriteUInt16LittleEndian(pdu.AsSpan(10), 4); // lengthSourceDescriptor
+        BinaryPrimitives.WriteUInt16LittleEndian(pdu.AsSpan(12), 4); // lengthCombinedCapabilities
+        "RDP\0"u8.CopyTo(pdu.AsSpan(14)); // sourceDescriptor
+        return pdu; // numberCapabilities 0, pad2Octets, sessionId 0
+    }
+
+    private void AddVerdict(List<byte[]> replies)
+    {
+        switch (AfterLicensing)
+        {
+            case FakeVerdict.DemandActive:
+                replies.Add(X224Data.Wrap(McsDomainPdu.EncodeSendData(McsDomainPduType.SendDataIndication, 1002, IoChannel, DemandActive())));
+                break;
+            case FakeVerdict.SetErrorInfo:
+                replies.Add(X224Data.Wrap(McsDomainPdu.EncodeSendData(McsDomainPduType.SendDataIndication, 1002, IoChannel, SetErrorInfoPdu.Encode(0x000103EA, ErrorInfo))));
+                replies.Add(X224Data.Wrap(McsDomainPdu.EncodeDisconnectProviderUltimatum(1)));
+                break;
+            case FakeVerdict.Disconnect:
+                replies.Add(X224Data.Wrap(McsDomainPdu.EncodeDisconnectProviderUltimatum(1)));
+                break;
+        }
+    }
 
     public List<string> ClientPdus { get; } = [];
 
@@ -57,7 +99,7 @@ internal sealed class FakeRdpServer
         {
             ClientPdus.Add("McsConnectInitial");
             var gcc = new GccConferenceCreateResponse(
-                new ServerCoreData(ServerVersion, 0, 0),
+                new ServerCoreData(ServerVersion, 0, SkipChannelJoin ? RdpConnectionSequence.ServerSkipChannelJoinSupported : 0),
                 new ServerSecurityData(EncryptionMethods.None, EncryptionLevel.None),
                 new ServerNetworkData(IoChannel, []));
             replies.Add(X224Data.Wrap(new McsConnectResponse(0, 0, DomainParameters.Target, gcc.ToArray()).ToArray()));
@@ -80,6 +122,13 @@ internal sealed class FakeRdpServer
                 if ((flags & SecurityFlags.InfoPkt) != 0)
                 {
                     ClientPdus[^1] = "ClientInfo";
+                    if (ErrorInfoAfterClientInfo is { } errorInfo)
+                    {
+                        replies.Add(X224Data.Wrap(McsDomainPdu.EncodeSendData(McsDomainPduType.SendDataIndication, 1002, IoChannel, SetErrorInfoPdu.Encode(0x000103EA, errorInfo))));
+                        replies.Add(X224Data.Wrap(McsDomainPdu.EncodeDisconnectProviderUltimatum(1)));
+                        break;
+                    }
+
                     if (DisconnectAfterClientInfo)
                     {
                         replies.Add(X224Data.Wrap(McsDomainPdu.EncodeDisconnectProviderUltimatum()));
@@ -104,6 +153,10 @@ internal sealed class FakeRdpServer
                     }
 
                     replies.Add(X224Data.Wrap(McsDomainPdu.EncodeSendData(McsDomainPduType.SendDataIndication, 1002, IoChannel, output.WrittenSpan)));
+                    if (License.IsFinished)
+                    {
+                        AddVerdict(replies);
+                    }
                 }
 
                 break;
@@ -111,4 +164,13 @@ internal sealed class FakeRdpServer
 
         return replies;
     }
+}
+
+/// <summary>What <see cref="FakeRdpServer"/> does after licensing.</summary>
+internal enum FakeVerdict
+{
+    DemandActive,
+    SetErrorInfo,
+    Disconnect,
+    Silent,
 }

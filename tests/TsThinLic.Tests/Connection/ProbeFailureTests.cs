@@ -110,7 +110,9 @@ public sealed class ProbeFailureTests
         });
         using (listener)
         {
-            (int exit, JsonElement json, TimeSpan elapsed) = await ProbeAsync(port, "--timeout", "0.5");
+            // 2 s, not less: on a loaded machine the TCP connect alone can take a good part of a second, and the
+            // timeout must fall in the phase after it.
+            (int exit, JsonElement json, TimeSpan elapsed) = await ProbeAsync(port, "--timeout", "2");
             release.SetResult();
             Assert.Equal(1, exit);
             Assert.Equal("Timeout", json.GetProperty("failureReason").GetString());

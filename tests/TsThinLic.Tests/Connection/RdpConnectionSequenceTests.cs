@@ -85,6 +85,7 @@ public sealed class RdpConnectionSequenceTests
         Assert.Equal(
             ["X224ConnectionRequest", "McsConnectInitial", "ErectDomainRequest", "AttachUserRequest", "ChannelJoinRequest", "ChannelJoinRequest", "ClientInfo", "Licensing", "DisconnectProviderUltimatum"],
             server.ClientPdus);
+        Assert.Equal(ServerVerdictKind.DemandActive, result.Verdict!.Kind);
         Assert.Empty(server.License.Violations);
         Assert.Equal(new[] { LicensingMessageType.NewLicenseRequest }, server.License.Received);
     }

@@ -14,57 +14,7 @@ namespace TsThinLic.Tests.Connection;
 /// <summary><see cref="RdpProbe"/> over real loopback sockets against <see cref="FakeRdpServer"/>: fallback, persistence, timings.</summary>
 public sealed class RdpProbeTests
 {
-    /// <summary>Serves each accepted connection with the next server from <paramref name="servers"/>.</summary>
-    private static (int Port, Task Served, TcpListener Listener) Serve(params FakeRdpServer[] servers)
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        Task served = Task.Run(async () =>
-        {
-            foreach (FakeRdpServer server in servers)
-            {
-                using Socket socket = await listener.AcceptSocketAsync();
-                await PlayAsync(socket, server);
-            }
-        });
-        return (port, served, listener);
-    }
-
-    private static async Task PlayAsync(Socket socket, FakeRdpServer server)
-    {
-        var buffer = new List<byte>();
-        byte[] chunk = new byte[8192];
-        while (true)
-        {
-            int read;
-            try
-            {
-                read = await socket.ReceiveAsync(chunk).WaitAsync(TimeSpan.FromSeconds(10));
-            }
-            catch (SocketException)
-            {
-                return;
-            }
-
-            if (read == 0)
-            {
-                return;
-            }
-
-            buffer.AddRange(chunk.AsSpan(0, read).ToArray());
-            while (buffer.Count >= 4 && buffer.Count >= ((buffer[2] << 8) | buffer[3]))
-            {
-                int length = (buffer[2] << 8) | buffer[3];
-                byte[] packet = buffer.GetRange(0, length).ToArray();
-                buffer.RemoveRange(0, length);
-                foreach (byte[] reply in server.Handle(packet))
-                {
-                    await socket.SendAsync(reply);
-                }
-            }
-        }
-    }
+    private static (int Port, Task Served, TcpListener Listener) Serve(params FakeRdpServer[] servers) => FakeRdpTcpServer.Serve(servers);
 
     [Fact]
     public async Task AutoFallsBackToStandardSecurityAndPersistsTheIssuedCal()

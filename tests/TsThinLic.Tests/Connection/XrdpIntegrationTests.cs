@@ -111,9 +111,14 @@ public sealed class XrdpIntegrationTests
     private static void AssertPhases(ProbeResult result, bool tls)
     {
         ConnectionPhase[] expected = tls
-            ? [ConnectionPhase.TcpConnect, ConnectionPhase.ConnectionInitiation, ConnectionPhase.TlsHandshake, ConnectionPhase.BasicSettingsExchange, ConnectionPhase.ChannelConnection, ConnectionPhase.Licensing]
-            : [ConnectionPhase.TcpConnect, ConnectionPhase.ConnectionInitiation, ConnectionPhase.BasicSettingsExchange, ConnectionPhase.ChannelConnection, ConnectionPhase.Licensing];
+            ? [ConnectionPhase.TcpConnect, ConnectionPhase.ConnectionInitiation, ConnectionPhase.TlsHandshake, ConnectionPhase.BasicSettingsExchange, ConnectionPhase.ChannelConnection, ConnectionPhase.Licensing, ConnectionPhase.CapabilitiesExchange]
+            : [ConnectionPhase.TcpConnect, ConnectionPhase.ConnectionInitiation, ConnectionPhase.BasicSettingsExchange, ConnectionPhase.ChannelConnection, ConnectionPhase.Licensing, ConnectionPhase.CapabilitiesExchange];
         Assert.Equal(expected, result.Phases.Select(p => p.Phase));
+
+        // After STATUS_VALID_CLIENT xrdp sends its Demand Active (decrypted first at crypt_level low/high/fips): accepted.
+        Assert.Equal(ServerVerdictKind.DemandActive, result.Verdict!.Kind);
+        Assert.True(result.Accepted);
+        Assert.False(result.ChannelJoinsSkipped); // xrdp 0.9.21 does not offer to skip the joins
         Assert.All(result.Phases, p => Assert.True(p.Duration >= TimeSpan.Zero && p.Duration < TimeSpan.FromSeconds(10)));
         Assert.True(result.Total >= result.Phases.Aggregate(TimeSpan.Zero, (sum, p) => sum + p.Duration) - TimeSpan.FromMilliseconds(1));
     }

@@ -53,7 +53,7 @@ public sealed class LicensingClientVectorTests
         Assert.Equal(LicensingMessageType.NewLicenseRequest, step.Sent);
         Assert.True(LicensingPduDecoder.TryDecode(output.WrittenSpan, out LicensingPdu? sent, out _));
         Assert.Equal(SecurityHeader.LicensePacket, sent!.SecurityHeader);
-        Assert.Equal(0x82, sent.Preamble.Flags); // version 2 answered in version 2, with EXTENDED_ERROR_MSG_SUPPORTED
+        Assert.Equal(0x83, sent.Preamble.Flags); // version 3 with EXTENDED_ERROR_MSG_SUPPORTED even to a version-2 server, as mstsc writes it
         var request = (ClientNewLicenseRequest)sent;
         Assert.Equal(64 + 8, request.EncryptedPreMasterSecret.Data.Length); // 512-bit key: modulus length + 8
         Assert.Equal(0x04010000u, request.PlatformId);

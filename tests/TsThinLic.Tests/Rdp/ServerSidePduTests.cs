@@ -184,15 +184,15 @@ public sealed class ServerSidePduTests
     [Fact]
     public void SetErrorInfoRoundTripsThroughTheShareDataPdu()
     {
-        byte[] encoded = new SetErrorInfoPdu(1002, 0x000103EA, 0x102).ToArray();
+        byte[] encoded = SetErrorInfoPdu.Encode(0x000103EA, 0x102, 1002);
 
-        Assert.Equal(SetErrorInfoPdu.EncodedLength, encoded.Length);
+        Assert.Equal(SetErrorInfoPdu.Length, encoded.Length);
         // totalLength 22, PDUTYPE_DATAPDU | TS_PROTOCOL_VERSION, pduSource 1002, shareId, pad1, STREAM_LOW, uncompressedLength 4,
         // PDUTYPE2_SET_ERROR_INFO_PDU, compressedType 0, compressedLength 0, errorInfo ERRINFO_LICENSE_NO_LICENSE.
         Assert.Equal("1600" + "1700" + "ea03" + "ea030100" + "00" + "01" + "0400" + "2f" + "00" + "0000" + "02010000", Convert.ToHexStringLower(encoded));
-        Assert.True(SetErrorInfoPdu.TryDecode(encoded, out SetErrorInfoPdu? decoded, out DecodeError error), error.ToString());
-        Assert.Equal(0x102u, decoded.ErrorInfo);
-        Assert.Equal("ERRINFO_LICENSE_NO_LICENSE", RdpSpecNames.ErrorInfo(decoded.ErrorInfo));
+        Assert.True(SetErrorInfoPdu.TryDecode(encoded, out uint decoded, out DecodeError error), error.ToString());
+        Assert.Equal(0x102u, decoded);
+        Assert.Equal("ERRINFO_LICENSE_NO_LICENSE", RdpSpecNames.ErrorInfo(decoded));
         Assert.True(RdpSpecNames.TryParseErrorInfo("errinfo_license_no_license", out uint code) && code == 0x102);
         Assert.True(RdpSpecNames.TryParseErrorInfo("0x10A", out code) && code == 0x10A);
     }

@@ -118,7 +118,7 @@ internal static class TranscriptCorpus
     }
 
     /// <summary>Records every random byte string handed out.</summary>
-    private sealed class RecordingRandomSource(IRandomSource inner) : IRandomSource
+    internal sealed class RecordingRandomSource(IRandomSource inner) : IRandomSource
     {
         public List<byte[]> Requests { get; } = [];
 

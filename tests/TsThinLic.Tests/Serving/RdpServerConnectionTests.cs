@@ -154,7 +154,10 @@ public sealed class RdpServerConnectionTests
         Assert.False(session.Record.Logon);
         Assert.False(options.Pool.HasLoggedOn(new ClientHardwareId(0x04010000, new byte[16])));
         // The PDU itself (no encryption: no security header in front of it), as the server wrote it after licensing.
-        Assert.Contains(session.ServerPlaintext, pdu => SetErrorInfoPdu.TryDecode(pdu, out SetErrorInfoPdu? info, out _) && info.ErrorInfo == 0x109);
+        Assert.Contains(session.ServerPlaintext, pdu => SetErrorInfoPdu.TryDecode(pdu, out uint info, out _) && info == 0x109);
+        // Our client (the probe) reads it as the server's verdict ([MS-RDPBCGR 2.2.5.1]).
+        Assert.Equal(ServerVerdictKind.SetErrorInfo, session.Client.Verdict?.Kind);
+        Assert.Equal(0x109u, session.Client.Verdict?.ErrorInfo);
     }
 
     [Fact]
@@ -217,7 +220,7 @@ public sealed class RdpServerConnectionTests
 
         public ServeConnectionRecord Record { get; }
 
-        /// <summary>The share-control PDUs the server sent after licensing, decrypted when they were encrypted.</summary>
+        /// <summary>The userData of every Send Data Indication the server sent (encrypted ones as they are).</summary>
         public List<byte[]> ServerPlaintext { get; }
 
         public static Session Run(RdpServerOptions options, ServeConnectionPlan plan, NegotiationProtocols requested, ILicenseStore store, ClientHardwareId hardwareId, EncryptionMethods offered = ClientSecurityData.AllMethods)
@@ -279,9 +282,11 @@ public sealed class RdpServerConnectionTests
 
                 foreach (byte[] frame in Frames(fromServer))
                 {
+                    // Everything the server sent, as the client read it: the client now reads the verdict after
+                    // licensing itself, so the PDU that ends it is kept here too.
+                    plaintext.Add(frame);
                     if (step.Status is ConnectionStatus.Completed or ConnectionStatus.Failed)
                     {
-                        plaintext.Add(frame);
                         continue;
                     }
 

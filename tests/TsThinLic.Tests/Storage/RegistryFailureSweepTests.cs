@@ -105,6 +105,46 @@ public sealed class RegistryFailureSweepTests(ITestOutputHelper output)
         Assert.Throws<LicenseStoreException>(() => new RegistryLicenseStore(registry).Load());
     }
 
+    public static TheoryData<string> StoreOperations() => ["Load", "Save", "Wipe", "ReadContents", "ReplaceContents", "Verify"];
+
+    [Theory]
+    [MemberData(nameof(StoreOperations))]
+    public void ADeniedHardwareIdKeyIsAStoreErrorWithTheOsWords(string operation)
+    {
+        // What Wine's registry answers once a deny ACE for Everyone is on HardwareID (.ci/wine-registry.sh): opening
+        // the key fails with ERROR_ACCESS_DENIED, whatever is asked of it.
+        var hive = new MemoryRegistry();
+        new RegistryLicenseStore(hive).Save(new LicenseStoreUpdate(Hwid(1), License(KeyA, 1), null));
+        MemoryRegistry before = hive.Clone();
+        RegistryException denied = RegistryException.FromWin32(5, "reading", RegistryLicenseStore.HardwareIdKey);
+        IRegistry registry = Failing(hive, int.MaxValue, () => new IOException());
+        registry.GetValue(RegistryLicenseStore.HardwareIdKey, Arg.Any<string>()).Throws(denied);
+        registry.When(r => r.SetValue(RegistryLicenseStore.HardwareIdKey, Arg.Any<string>(), Arg.Any<RegistryValue>())).Throw(denied);
+        registry.When(r => r.DeleteKeyTree(RegistryLicenseStore.HardwareIdKey)).Throw(denied);
+        var store = new RegistryLicenseStore(registry);
+        Action run = operation switch
+        {
+            "Load" => () => store.Load(),
+            "Save" => () => store.Save(new LicenseStoreUpdate(Hwid(2), License(KeyB, 2), null)),
+            "Wipe" => () => store.Wipe(licensesOnly: false),
+            "ReadContents" => () => store.ReadContents(),
+            "ReplaceContents" => () => store.ReplaceContents(new LicenseStoreContents(Hwid(3), null, [])),
+            _ => () => store.Verify(),
+        };
+
+        LicenseStoreException refused = Assert.Throws<LicenseStoreException>(run);
+
+        Assert.Same(denied, refused.InnerException);
+        Assert.StartsWith(@"The registry refused the store's ", refused.Message, StringComparison.Ordinal);
+        Assert.Contains(@"HKLM\SOFTWARE\Microsoft\MSLicensing\HardwareID: ", refused.Message, StringComparison.Ordinal);
+        Assert.EndsWith("(Win32 error 5)", refused.Message, StringComparison.Ordinal);
+        if (operation is "Load" or "Save" or "ReadContents" or "Verify")
+        {
+            // Refused before anything was written.
+            Assert.True(hive.ContentEquals(before));
+        }
+    }
+
     [Fact]
     public void AnEntryThatVanishesBetweenEnumerationAndReadIsAbsent()
     {

@@ -30,6 +30,21 @@ public sealed class StoreCommandTests : IDisposable
         Assert.Contains("CRC-32", corrupt, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task VerifyOfARegFileJudgesNoAclItDoesNotCarry()
+    {
+        // A .reg export keeps no ACL: a healthy one is healthy (it was "SYSTEM lacks Full Control", exit 1).
+        string path = Path.Combine(_directory, "mslicensing.reg");
+        Assert.Equal(0, (await HostRunner.RunAsync("license", "--store", "reg:" + path)).ExitCode);
+
+        var (exit, output, error) = await HostRunner.RunAsync("store", "verify", "--store", "reg:" + path, "--json");
+
+        Assert.True(exit == 0, error + output);
+        JsonElement root = JsonDocument.Parse(output).RootElement;
+        Assert.True(root.GetProperty("healthy").GetBoolean());
+        Assert.DoesNotContain(root.GetProperty("findings").EnumerateArray(), f => f.GetProperty("record").GetString()!.EndsWith("ACL", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

@@ -115,4 +115,29 @@ public sealed class StoreFixtureTests
         AssertFixtureContent(new RegistryLicenseStore(read, s_fingerprint).Load());
         Assert.True(read.ContentEquals(hive));
     }
+
+    [Fact]
+    public void WinesRegExportOfTheFixtureReadsAndIsWhatOurWriterWrites()
+    {
+        // fixtures/stores/mslicensing-v1.reg put into Wine 8.0's registry by its reg.exe (reg import) and taken out
+        // again (reg export), by .ci/wine-registry.sh, which checks that Wine still writes exactly these bytes.
+        byte[] wine = File.ReadAllBytes(StoreTestKit.FixturePath("stores", "mslicensing-v1-wine8-reg-export.reg"));
+        var ours = new MemoryRegistry();
+        Fill(new RegistryLicenseStore(ours, s_fingerprint));
+
+        MemoryRegistry read = RegFile.Read(RegFile.Decode(wine));
+
+        AssertFixtureContent(new RegistryLicenseStore(read, s_fingerprint).Load());
+        // The same keys and values, byte for byte; reg.exe lists a key's values sorted by name (Wine keeps them sorted;
+        // Windows keeps the order they were set in, which is ours), so they are compared by name.
+        Assert.Equal(SortedValues(ours), SortedValues(read));
+        // Formatted as reg.exe formats them: our writer gives Wine's bytes back from Wine's value order.
+        Assert.Equal(wine, RegFile.Encode(RegFile.Write(read, RegistryLicenseStore.RootKey)));
+    }
+
+    private static string[] SortedValues(MemoryRegistry hive)
+        => hive.Walk(RegistryLicenseStore.RootKey)
+            .SelectMany(k => k.Values.Select(v => $@"{k.Path}\{v.Name}={v.Value}"))
+            .Order(StringComparer.OrdinalIgnoreCase)
+            .ToArray();
 }

@@ -51,6 +51,37 @@ public sealed class FlashLicenseStore : IVerifiableLicenseStore, ITransferableLi
         MaxPayloadLength = (int)Math.Min(StoreEnvelope.MaxPayloadLength, SlotLength - StoreEnvelope.AlignUp(StoreEnvelope.CommitMarkerLength, geometry.ProgramUnit) - StoreEnvelope.HeaderLength);
     }
 
+    /// <summary>
+    /// The store on a partition image file (<c>flash:PATH</c>): the image is created erased when missing (its directory
+    /// too), and writers in other processes are excluded by a lock on <c>PATH.lock</c>, as the file store's are.
+    /// </summary>
+    /// <param name="path">The image file (or block device node).</param>
+    /// <param name="geometry">The medium's geometry.</param>
+    /// <param name="offset">Where the store's partition starts in the image.</param>
+    /// <param name="length">The partition's length.</param>
+    /// <param name="deviceFingerprint">This device's fingerprint, for clone detection; null to skip it.</param>
+    /// <param name="logger">Where corrupt slots are reported.</param>
+    /// <param name="device">The opened image, which the caller disposes after the store.</param>
+    public static FlashLicenseStore OpenImageFile(string path, FlashGeometry geometry, long offset, long length, DeviceFingerprint? deviceFingerprint, ILogger? logger, out FileFlashDevice device)
+    {
+        string full = System.IO.Path.GetFullPath(path);
+        if (System.IO.Path.GetDirectoryName(full) is { } directory)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        device = new FileFlashDevice(full, geometry, offset + length);
+        try
+        {
+            return new FlashLicenseStore(device, offset, length, deviceFingerprint, logger, exclusiveLock: () => StoreFileLock.Acquire(full + ".lock", TimeSpan.FromSeconds(10)));
+        }
+        catch
+        {
+            device.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Bytes per slot (a whole number of erase units).</summary>
     public long SlotLength { get; }
 
@@ -217,6 +248,14 @@ public sealed class FlashLicenseStore : IVerifiableLicenseStore, ITransferableLi
         if (image.Length == 0 || image.Length % (2L * geometry.EraseUnit) != 0)
         {
             reason = $"a partition image of {image.Length} bytes is not two slots of whole {geometry.EraseUnit}-byte erase units";
+            return false;
+        }
+
+        // The constructor's own limit: each slot must hold at least an empty snapshot (found by fuzzing: a 1 KiB image
+        // with 512-byte program units threw instead of being refused).
+        if (StoreEnvelope.TotalLength(StorePayload.FixedLength, geometry.ProgramUnit) > image.Length / 2)
+        {
+            reason = $"a partition image of {image.Length} bytes has slots too small for one snapshot with {geometry.ProgramUnit}-byte program units";
             return false;
         }
 

@@ -4,8 +4,10 @@ namespace TsThinLic.Storage.Registry;
 /// The small part of the Windows registry the MSLicensing store uses, on paths relative to HKEY_LOCAL_MACHINE in the
 /// 64-bit view (<c>SOFTWARE\Microsoft\MSLicensing\Store</c>). Key and value names compare case-insensitively, as in
 /// the registry. Implementations: <see cref="WindowsRegistry"/>, <see cref="MemoryRegistry"/> (tests, .reg files).
-/// Any method may throw what the registry throws (<see cref="UnauthorizedAccessException"/>, <see cref="IOException"/>,
-/// <see cref="System.Security.SecurityException"/>); the store maps that to <see cref="LicenseStoreException"/>.
+/// Any method may throw what the registry throws: <see cref="RegistryException"/> (an <see cref="IOException"/> naming
+/// the key and carrying the OS's words; what <see cref="WindowsRegistry"/> throws), or <see cref="UnauthorizedAccessException"/>,
+/// <see cref="IOException"/>, <see cref="System.Security.SecurityException"/>; the store maps that to
+/// <see cref="LicenseStoreException"/>. A key the registry refuses to open is never reported as a missing one.
 /// </summary>
 public interface IRegistry
 {
@@ -29,8 +31,12 @@ public interface IRegistry
     /// <summary>Deletes a key and everything under it; nothing when it does not exist.</summary>
     void DeleteKeyTree(string keyPath);
 
-    /// <summary>The key's access rules (explicit and inherited); empty when the key does not exist or has none.</summary>
-    IReadOnlyList<RegistryAccessRule> GetAccessRules(string keyPath);
+    /// <summary>
+    /// The access rules of the key's DACL that govern the key itself (explicit and inherited; inherit-only ACEs left
+    /// out, generic rights mapped to key rights); empty when its DACL is empty; null when there is no ACL to judge:
+    /// the key does not exist, or this registry keeps none (a .reg file).
+    /// </summary>
+    IReadOnlyList<RegistryAccessRule>? GetAccessRules(string keyPath);
 
     /// <summary>The Unified Write Filter's state on this system.</summary>
     WriteFilterState GetWriteFilterState();

@@ -13,7 +13,7 @@ public sealed class MemoryRegistry : IRegistry
     /// <summary>What <see cref="GetWriteFilterState"/> reports.</summary>
     public WriteFilterState WriteFilter { get; set; } = new(false, null, "in-memory hive");
 
-    /// <summary>Sets the access rules <see cref="GetAccessRules"/> reports for a key.</summary>
+    /// <summary>Sets the access rules <see cref="GetAccessRules"/> reports for a key (none set: it reports null, as for a .reg file, which keeps no ACL).</summary>
     public void SetAccessRules(string keyPath, IReadOnlyList<RegistryAccessRule> rules)
     {
         lock (_lock)
@@ -106,11 +106,11 @@ public sealed class MemoryRegistry : IRegistry
         }
     }
 
-    public IReadOnlyList<RegistryAccessRule> GetAccessRules(string keyPath)
+    public IReadOnlyList<RegistryAccessRule>? GetAccessRules(string keyPath)
     {
         lock (_lock)
         {
-            return Find(keyPath) is null ? [] : _rules.GetValueOrDefault(Normalize(keyPath)) ?? [];
+            return Find(keyPath) is null ? null : _rules.GetValueOrDefault(Normalize(keyPath));
         }
     }
 

@@ -129,6 +129,14 @@ public static class RegFile
                     return false;
                 }
 
+                if (delete && path.Split('\\', StringSplitOptions.RemoveEmptyEntries).Length == 0)
+                {
+                    // [-HKEY_LOCAL_MACHINE] would delete the hive itself, which no registry allows (found by fuzzing:
+                    // the in-memory hive threw ArgumentException out of TryRead).
+                    error = $"line {lineNumber}: the hive root {full} cannot be deleted";
+                    return false;
+                }
+
                 if (delete)
                 {
                     registry.DeleteKeyTree(path);

@@ -177,25 +177,34 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore, ITransferabl
     }
 
     /// <summary>
-    /// The key's ACL (SYSTEM and Administrators are expected to hold Full Control: Windows' client runs its license
-    /// code as the user, with the key's ACL letting it write) and, where UWF is present, whether it persists TS CALs.
+    /// The ACL of the key and of its HardwareID and Store subkeys (SYSTEM and Administrators are expected to hold Full
+    /// Control of each: Windows' client runs its license code as the user, with the key's ACL letting it write; a rule
+    /// for Everyone counts for both, and a deny ACE takes away what it names) and, where UWF is present, whether it
+    /// persists TS CALs. A key whose ACL cannot be read is reported with the registry's reason, never thrown.
     /// </summary>
     public IReadOnlyList<StoreFinding> CheckEnvironment()
     {
         var findings = new List<StoreFinding>();
-        IReadOnlyList<RegistryAccessRule> rules = _registry.GetAccessRules(RootKey);
-        if (!_registry.KeyExists(RootKey))
+        bool rootExists;
+        try
+        {
+            rootExists = _registry.KeyExists(RootKey);
+        }
+        catch (Exception exception) when (IsRegistryFailure(exception))
+        {
+            findings.Add(new StoreFinding($@"HKLM\{RootKey} ACL", StoreFindingKind.Attention, $"the key cannot be opened: {exception.Message}; Windows logs event 1004 when the client cannot read or write the key"));
+            rootExists = false;
+        }
+
+        if (findings.Count == 0 && !rootExists)
         {
             findings.Add(new StoreFinding(@"HKLM\" + RootKey, StoreFindingKind.Empty, "the key does not exist yet (it is made at the first license)"));
         }
-        else
+        else if (rootExists)
         {
-            foreach ((string sid, string name) in ExpectedFullControl)
+            foreach (string key in new[] { RootKey, HardwareIdKey, StoreKey })
             {
-                bool full = rules.Any(r => r.Sid == sid && r.IsFullControl) && !rules.Any(r => r.Sid == sid && !r.Allow);
-                findings.Add(full
-                    ? new StoreFinding($@"HKLM\{RootKey} ACL", StoreFindingKind.Valid, $"{name} ({sid}) has Full Control")
-                    : new StoreFinding($@"HKLM\{RootKey} ACL", StoreFindingKind.Attention, $"{name} ({sid}) lacks Full Control: Windows logs event 1004 when the client cannot read or write the key"));
+                CheckAcl(key, reportValid: key == RootKey, findings);
             }
         }
 
@@ -221,6 +230,75 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore, ITransferabl
 
         return findings;
     }
+
+    private void CheckAcl(string key, bool reportValid, List<StoreFinding> findings)
+    {
+        string record = $@"HKLM\{key} ACL";
+        IReadOnlyList<RegistryAccessRule>? rules;
+        try
+        {
+            // Reading the ACL needs only READ_CONTROL, which a key's owner keeps even when a deny ACE takes everything
+            // else, so a denied key is reported with the ACE that denies it.
+            rules = _registry.GetAccessRules(key);
+        }
+        catch (Exception exception) when (IsRegistryFailure(exception))
+        {
+            findings.Add(new StoreFinding(record, StoreFindingKind.Attention, $"the ACL cannot be read: {exception.Message}"));
+            return;
+        }
+
+        if (rules is null)
+        {
+            // No such key, or a registry that keeps no ACL (a .reg file): nothing to judge.
+            return;
+        }
+
+        foreach ((string sid, string name) in ExpectedFullControl)
+        {
+            // Allow and deny ACEs for the trustee or for Everyone; a deny takes away what it names whatever its place
+            // (Windows orders explicit denies first).
+            uint allowed = 0;
+            uint denied = 0;
+            var deniedBy = new List<string>();
+            foreach (RegistryAccessRule rule in rules)
+            {
+                if (rule.Sid != sid && rule.Sid != KeySecurityDescriptor.Everyone)
+                {
+                    continue;
+                }
+
+                if (rule.Allow)
+                {
+                    allowed |= rule.Rights;
+                }
+                else if ((rule.Rights & RegistryAccessRule.FullControl) != 0)
+                {
+                    denied |= rule.Rights;
+                    if (!deniedBy.Contains(rule.Sid))
+                    {
+                        deniedBy.Add(rule.Sid);
+                    }
+                }
+            }
+
+            if ((allowed & ~denied & RegistryAccessRule.FullControl) == RegistryAccessRule.FullControl)
+            {
+                if (reportValid)
+                {
+                    findings.Add(new StoreFinding(record, StoreFindingKind.Valid, $"{name} ({sid}) has Full Control"));
+                }
+
+                continue;
+            }
+
+            string why = deniedBy.Count > 0
+                ? $"a deny ACE for {string.Join(", ", deniedBy)} takes 0x{denied & RegistryAccessRule.FullControl:x8}"
+                : $"it is granted 0x{allowed & RegistryAccessRule.FullControl:x8} of 0x{RegistryAccessRule.FullControl:x8}";
+            findings.Add(new StoreFinding(record, StoreFindingKind.Attention, $"{name} ({sid}) lacks Full Control ({why}): Windows logs event 1004 when the client cannot read or write the key"));
+        }
+    }
+
+    private static bool IsRegistryFailure(Exception exception) => exception is UnauthorizedAccessException or IOException or SecurityException;
 
     private void Write(State state, StoreContent next, StoredLicense? added, LicenseKey? supersedes)
     {
@@ -500,7 +578,12 @@ public sealed class RegistryLicenseStore : IVerifiableLicenseStore, ITransferabl
         {
             return action();
         }
-        catch (Exception exception) when (exception is UnauthorizedAccessException or IOException or SecurityException)
+        catch (RegistryException exception)
+        {
+            // It names the key the OS refused and says why in the OS's words.
+            throw new LicenseStoreException($"The registry refused the store's {what}: {exception.Message}", exception);
+        }
+        catch (Exception exception) when (IsRegistryFailure(exception))
         {
             throw new LicenseStoreException($"The registry refused the store's {what} of HKLM\\{RootKey}: {exception.Message}", exception);
         }

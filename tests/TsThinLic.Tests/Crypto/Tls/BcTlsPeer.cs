@@ -1,14 +1,10 @@
-using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Crypto;
-using Org.BouncyCastle.Crypto.Generators;
-using Org.BouncyCastle.Crypto.Operators;
 using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
-using Org.BouncyCastle.X509;
+using TsThinLic.Fuzzing;
 using TsThinLic.Rdp.Tls;
 
 namespace TsThinLic.Tests.Crypto.Tls;
@@ -116,24 +112,7 @@ internal sealed class BcTlsPeer
     }
 
     private static (AsymmetricCipherKeyPair, byte[]) CreateIdentity()
-    {
-        var random = SecureRandom.GetInstance("SHA256PRNG", autoSeed: false);
-        random.SetSeed(0x7453_5468_696E_4C69);
-        var generator = new RsaKeyPairGenerator();
-        generator.Init(new RsaKeyGenerationParameters(BigInteger.ValueOf(65537), random, 2048, 80));
-        AsymmetricCipherKeyPair key = generator.GenerateKeyPair();
-
-        var name = new X509Name("CN=tsthinlic-test-rdp-server");
-        var builder = new X509V3CertificateGenerator();
-        builder.SetSerialNumber(BigInteger.ValueOf(0x5453));
-        builder.SetIssuerDN(name);
-        builder.SetSubjectDN(name);
-        builder.SetNotBefore(new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc));
-        builder.SetNotAfter(new DateTime(2044, 1, 1, 0, 0, 0, DateTimeKind.Utc));
-        builder.SetPublicKey(key.Public);
-        X509Certificate certificate = builder.Generate(new Asn1SignatureFactory("SHA256WithRSA", key.Private, random));
-        return (key, certificate.GetEncoded());
-    }
+        => SelfSignedRsaIdentity.Create(0x7453_5468_696E_4C69, "tsthinlic-test-rdp-server", 0x5453, new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc), new DateTime(2044, 1, 1, 0, 0, 0, DateTimeKind.Utc));
 
     internal sealed class TestServer(BcTlsCrypto crypto, BcServerOptions options) : DefaultTlsServer(crypto)
     {

@@ -285,7 +285,7 @@ public sealed class TlsServerSessionTests
 
     private sealed class AcceptAnyServer : TlsAuthentication
     {
-        public void NotifyServerCertificate(TlsServerCertificate serverCertificate)
+        public void NotifyServerCertificate(Org.BouncyCastle.Tls.TlsServerCertificate serverCertificate)
         {
         }
 
