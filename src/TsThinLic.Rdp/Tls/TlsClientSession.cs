@@ -161,21 +161,7 @@ public sealed class TlsClientSession : ITlsHandshake
             return false;
         }
 
-        if (data.IsEmpty)
-        {
-            return true;
-        }
-
-        try
-        {
-            _records.WriteRecord(TlsContentType.ApplicationData, data, Tls12Version);
-            return true;
-        }
-        catch (Exception exception)
-        {
-            _records.Fail(TlsAlertDescription.InternalError, $"TLS could not protect application data ({exception.GetType().Name}: {exception.Message})");
-            return false;
-        }
+        return _records.TryWriteApplicationData(data);
     }
 
     /// <summary>Sends close_notify (into <see cref="TakeOutput"/>) [RFC 5246 7.2.1].</summary>
@@ -186,14 +172,7 @@ public sealed class TlsClientSession : ITlsHandshake
             return;
         }
 
-        try
-        {
-            _records.SendAlert(TlsAlert.Warning, TlsAlertDescription.CloseNotify);
-        }
-        catch (Exception exception)
-        {
-            _records.NoteEnd($"TLS close failed: {exception.Message}");
-        }
+        _records.SendCloseNotify();
     }
 
     // ---- What the record layer asks of the handshake ----

@@ -136,6 +136,42 @@ internal sealed class TlsRecordLayer
         while (!data.IsEmpty);
     }
 
+    /// <summary>
+    /// Protects application data into the output (nothing for none). False, with the session failed by internal_error,
+    /// when protection throws: the seam through which nothing from the primitives escapes either side.
+    /// </summary>
+    public bool TryWriteApplicationData(ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty)
+        {
+            return true;
+        }
+
+        try
+        {
+            WriteRecord(TlsContentType.ApplicationData, data, TlsClientSession.Tls12Version);
+            return true;
+        }
+        catch (Exception exception)
+        {
+            Fail(TlsAlertDescription.InternalError, $"TLS could not protect application data ({exception.GetType().Name}: {exception.Message})");
+            return false;
+        }
+    }
+
+    /// <summary>Sends close_notify [RFC 5246 7.2.1]; when even that cannot be protected the session ends with the reason.</summary>
+    public void SendCloseNotify()
+    {
+        try
+        {
+            SendAlert(TlsAlert.Warning, TlsAlertDescription.CloseNotify);
+        }
+        catch (Exception exception)
+        {
+            NoteEnd($"TLS close failed: {exception.Message}");
+        }
+    }
+
     /// <summary>Queues an alert record.</summary>
     public void SendAlert(byte level, TlsAlertDescription description)
     {

@@ -101,20 +101,13 @@ public sealed class TlsServerSession : ITlsHandshake
             return false;
         }
 
-        try
+        if (_records.TryWriteApplicationData(data))
         {
-            if (!data.IsEmpty)
-            {
-                _records.WriteRecord(TlsContentType.ApplicationData, data, TlsClientSession.Tls12Version);
-            }
-
             return true;
         }
-        catch (Exception exception)
-        {
-            Fail(TlsAlertDescription.InternalError, $"TLS could not protect application data ({exception.GetType().Name}: {exception.Message})");
-            return false;
-        }
+
+        _state = TlsServerState.Failed;
+        return false;
     }
 
     /// <summary>Sends close_notify (into <see cref="TakeOutput"/>) [RFC 5246 7.2.1].</summary>
@@ -125,14 +118,7 @@ public sealed class TlsServerSession : ITlsHandshake
             return;
         }
 
-        try
-        {
-            _records.SendAlert(TlsAlert.Warning, TlsAlertDescription.CloseNotify);
-        }
-        catch (Exception exception)
-        {
-            _records.NoteEnd($"TLS close failed: {exception.Message}");
-        }
+        _records.SendCloseNotify();
     }
 
     // ---- What the record layer asks of the handshake ----
