@@ -257,7 +257,10 @@ public sealed class EmulatedLicenseServer
             }
 
             Send(action, output);
-            if (action is EmulatedServerAction.SendErrorAlert { Transition: LicensingStateTransition.TotalAbort } or EmulatedServerAction.SendErrorAlert { Code: LicensingErrorCode.ValidClient })
+            // [MS-RDPELE 3.1.5.2]: the exchange ends with ST_TOTAL_ABORT, or with STATUS_VALID_CLIENT and
+            // ST_NO_TRANSITION (success); any other transition, even after STATUS_VALID_CLIENT, goes on.
+            if (action is EmulatedServerAction.SendErrorAlert { Transition: LicensingStateTransition.TotalAbort }
+                or EmulatedServerAction.SendErrorAlert { Code: LicensingErrorCode.ValidClient, Transition: LicensingStateTransition.NoTransition })
             {
                 _finished = true;
             }
