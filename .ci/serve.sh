@@ -47,19 +47,25 @@ export DISPLAY=":$(head -n 1 "$work/display")"
 
 port=$base_port
 serve_pid=
-# serve_start NAME ARGS...: serve on the next port, its JSON lines in $work/NAME.jsonl.
+# serve_start NAME CONNECTIONS ARGS...: serve on the next port, its JSON lines in $work/NAME.jsonl; it exits by itself
+# once CONNECTIONS connections have ended and their lines are written (a client can exit before serve has seen its
+# connection close, so stopping serve right after the client would race the last line).
 serve_start() {
-    local name="$1"; shift
+    local name="$1" connections="$2"; shift 2
     port=$((port + 1))
-    "$tsthinlic" serve --listen "127.0.0.1:$port" --json-log "$work/$name.jsonl" "$@" >"$work/$name-serve.log" 2>&1 &
+    "$tsthinlic" serve --listen "127.0.0.1:$port" --json-log "$work/$name.jsonl" --exit-after "$connections" "$@" >"$work/$name-serve.log" 2>&1 &
     serve_pid=$!
     pids+=($serve_pid)
     for n in $(seq 1 100); do grep -q "serve: listening" "$work/$name-serve.log" 2>/dev/null && return 0; sleep 0.1; done
     cat "$work/$name-serve.log"; fail "serve $name did not start"; return 1
 }
+# serve_stop: wait (30 s at most) for serve to exit after its connections, else stop it.
 serve_stop() {
-    kill "$serve_pid" 2>/dev/null || true
-    timeout 10 tail --pid="$serve_pid" -f /dev/null 2>/dev/null || kill -9 "$serve_pid" 2>/dev/null || true
+    if ! timeout 30 tail --pid="$serve_pid" -f /dev/null 2>/dev/null; then
+        echo "serve did not exit after its connections; stopping it"
+        kill "$serve_pid" 2>/dev/null || true
+        timeout 10 tail --pid="$serve_pid" -f /dev/null 2>/dev/null || kill -9 "$serve_pid" 2>/dev/null || true
+    fi
 }
 
 # check NAME LINE PYTHON-EXPRESSION DESCRIPTION: the LINE-th JSON line (1-based) of NAME satisfies the expression (d).
@@ -94,12 +100,12 @@ freerdp_mode() {
     local home="$work/$name-home" state="$work/$name.state"
     mkdir -p "$home"
     # No permanent CAL installed yet: the second connection keeps its temporary CAL (handed back, case 4).
-    serve_start "$name" --state "$state" --pool 0 "$@" || return
+    serve_start "$name" 2 --state "$state" --pool 0 "$@" || return
     freerdp "$home" "$sec" "$name"
     freerdp "$home" "$sec" "$name"
     serve_stop
     # A permanent CAL installed: the third connection is upgraded.
-    serve_start "$name-upgrade" --state "$state" --pool 1 "$@" || return
+    serve_start "$name-upgrade" 1 --state "$state" --pool 1 "$@" || return
     freerdp "$home" "$sec" "$name"
     serve_stop
     cat "$work/$name-upgrade.jsonl" >>"$work/$name.jsonl"
@@ -139,7 +145,7 @@ rdesktop_run() {
     echo "rdesktop ($name) exit $rc"
 }
 mkdir -p "$work/rdesktop-home"
-serve_start rdesktop --security rdp --encryption 128 --pool 1 --state "$work/rdesktop.state" || true
+serve_start rdesktop 2 --security rdp --encryption 128 --pool 1 --state "$work/rdesktop.state" || true
 rdesktop_run "$work/rdesktop-home" rdesktop
 rdesktop_run "$work/rdesktop-home" rdesktop
 serve_stop
@@ -149,7 +155,7 @@ check rdesktop 2 'd["licensing"]["received"][0] == "LICENSE_INFO" and d["licensi
 "$tsthinlic" show --store "rdesktop:$work/rdesktop-home/.local/share/rdesktop" --json >"$work/rdesktop-show.json" \
     && [ "$(field "$work/rdesktop-show.json" 'd["clientFiles"][0]["hostName"] + " " + str(d["clientFiles"][0]["hwidMatchesRecipe"])')" = "qaclient True" ] \
     && pass "rdesktop: show --store rdesktop: matches rdesktop's recipe" || fail "rdesktop: show --store rdesktop:"
-serve_start rdesktop-strict --security rdp --encryption 128 --strict || true
+serve_start rdesktop-strict 1 --security rdp --encryption 128 --strict || true
 rdesktop_run "$(mktemp -d "$work/home.XXXX")" rdesktop-strict
 serve_stop
 check rdesktop-strict 1 'd["licensing"]["outcome"] == "refused" and d["licensing"]["alert"] == {"code": "ERR_INVALID_CLIENT", "transition": "ST_TOTAL_ABORT"} and "zero-premaster" in d["licensing"]["quirks"]' "--strict refuses it with ERR_INVALID_CLIENT, ST_TOTAL_ABORT"
@@ -162,7 +168,7 @@ for mode in rdp-none rdp-40 rdp-56 rdp-128 rdp-fips tls negotiate; do
         negotiate) args=(--security negotiate); client=(license --server) ;;
     esac
     store="file:$work/probe-$mode.store"
-    serve_start "probe-$mode" "${args[@]}" --pool 1 || continue
+    serve_start "probe-$mode" 2 "${args[@]}" --pool 1 || continue
     for run in 1 2; do
         if [ "${client[0]}" = probe ]; then
             "$tsthinlic" probe "127.0.0.1:$port" "${client[@]:1}" --store "$store" --user probe --machine ci-thinclient --json >"$work/probe-$mode-$run.json" 2>>"$work/probe-$mode-client.log" || fail "probe $mode run $run"
@@ -191,7 +197,7 @@ json.dump({"format": "tsthinlic-serve-script/1", "connections": plans}, open(sys
 print(len(plans))
 PY
 plans=$(field "$work/script.json" 'len(d["connections"])')
-serve_start scripted --security rdp --encryption 128 --pool 100 --script "$work/script.json" || true
+serve_start scripted "$plans" --security rdp --encryption 128 --pool 100 --script "$work/script.json" || true
 for i in $(seq 1 "$plans"); do
     "$tsthinlic" probe "127.0.0.1:$port" --security rdp --store "file:$work/scripted-$i.store" --json --timeout 20 >"$work/scripted-$i.json" 2>>"$work/scripted-client.log" || true
 done
