@@ -16,13 +16,11 @@ namespace TsThinLic.Emulator;
 /// </summary>
 internal sealed class CalMinter
 {
-    private const string Sha1RsaOiw = "1.3.14.3.2.29";
-    private const string RsaEncryption = "1.2.840.113549.1.1.1";
+    private const string Sha1RsaOiw = CertificateWriter.Sha1RsaOiw;
     private const string CertificateVersionOid = "1.3.6.1.4.1.311.18.4";
     private const string ManufacturerOid = "1.3.6.1.4.1.311.18.2";
     private const string LicensedProductInfoOid = "1.3.6.1.4.1.311.18.5";
     private const string LicenseServerInfoOid = "1.3.6.1.4.1.311.18.6";
-    private const string BasicConstraintsOid = "2.5.29.19";
     private const uint StructureVersion = 0x00003000;
 
     private readonly RsaPrivateKey _serverKey;
@@ -90,23 +88,16 @@ internal sealed class CalMinter
         var writer = new AsnWriter(AsnEncodingRules.DER);
         using (writer.PushSequence())
         {
-            WriteVersionAndSerial(writer, 1);
-            WriteAlgorithm(writer, Sha1RsaOiw);
-            WriteName(writer, (CalName.CommonNameOid, ServerName), (CalName.LocalityOid, Scope));
-            WriteValidity(writer, from, from.AddYears(20));
-            WriteName(writer, (CalName.CommonNameOid, ServerName), (CalName.LocalityOid, Scope));
-            WritePublicKey(writer, _serverKey.PublicKey);
+            CertificateWriter.WriteVersionAndSerial(writer, 1);
+            CertificateWriter.WriteAlgorithm(writer, Sha1RsaOiw);
+            CertificateWriter.WriteName(writer, (CalName.CommonNameOid, ServerName), (CalName.LocalityOid, Scope));
+            CertificateWriter.WriteValidity(writer, from, from.AddYears(20));
+            CertificateWriter.WriteName(writer, (CalName.CommonNameOid, ServerName), (CalName.LocalityOid, Scope));
+            CertificateWriter.WritePublicKey(writer, _serverKey.PublicKey);
             using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 3, isConstructed: true)))
             using (writer.PushSequence())
             {
-                var constraints = new AsnWriter(AsnEncodingRules.DER);
-                using (constraints.PushSequence())
-                {
-                    constraints.WriteBoolean(true);
-                    constraints.WriteInteger(0);
-                }
-
-                WriteExtension(writer, BasicConstraintsOid, constraints.Encode());
+                WriteExtension(writer, CertificateWriter.BasicConstraintsOid, CertificateWriter.CertificateAuthorityConstraints());
             }
         }
 
@@ -118,16 +109,16 @@ internal sealed class CalMinter
         var writer = new AsnWriter(AsnEncodingRules.DER);
         using (writer.PushSequence())
         {
-            WriteVersionAndSerial(writer, request.SerialNumber);
-            WriteAlgorithm(writer, Sha1RsaOiw);
-            WriteName(writer, (CalName.CommonNameOid, ServerName), (CalName.LocalityOid, Scope));
-            WriteValidity(writer, request.NotBefore, request.NotAfter);
-            WriteName(
+            CertificateWriter.WriteVersionAndSerial(writer, request.SerialNumber);
+            CertificateWriter.WriteAlgorithm(writer, Sha1RsaOiw);
+            CertificateWriter.WriteName(writer, (CalName.CommonNameOid, ServerName), (CalName.LocalityOid, Scope));
+            CertificateWriter.WriteValidity(writer, request.NotBefore, request.NotAfter);
+            CertificateWriter.WriteName(
                 writer,
                 (CalName.CommonNameOid, request.MachineName),
                 (CalName.LocalityOid, request.UserName),
                 (CalName.SerialNumberOid, CalHardwareId.Encode(request.HardwareId)));
-            WritePublicKey(writer, _clientKey);
+            CertificateWriter.WritePublicKey(writer, _clientKey);
             using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 3, isConstructed: true)))
             using (writer.PushSequence())
             {
@@ -188,90 +179,10 @@ internal sealed class CalMinter
         return value;
     }
 
-    private byte[] Sign(byte[] tbs)
-    {
-        byte[] signature = _serverKey.SignSha1(tbs);
-        var writer = new AsnWriter(AsnEncodingRules.DER);
-        using (writer.PushSequence())
-        {
-            writer.WriteEncodedValue(tbs);
-            WriteAlgorithm(writer, Sha1RsaOiw);
-            writer.WriteBitString(signature);
-        }
+    private byte[] Sign(byte[] tbs) => CertificateWriter.Sign(tbs, _serverKey, Sha1RsaOiw);
 
-        return writer.Encode();
-    }
-
-    private static void WriteVersionAndSerial(AsnWriter writer, ulong serial)
-    {
-        using (writer.PushSequence(new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true)))
-        {
-            writer.WriteInteger(2); // v3
-        }
-
-        writer.WriteInteger(serial);
-    }
-
-    private static void WriteAlgorithm(AsnWriter writer, string oid)
-    {
-        using (writer.PushSequence())
-        {
-            writer.WriteObjectIdentifier(oid);
-            writer.WriteNull();
-        }
-    }
-
-    // One multi-valued RDN of BMPStrings, as license servers write names.
-    private static void WriteName(AsnWriter writer, params (string Oid, string Value)[] attributes)
-    {
-        using (writer.PushSequence())
-        using (writer.PushSetOf())
-        {
-            foreach ((string oid, string value) in attributes)
-            {
-                using (writer.PushSequence())
-                {
-                    writer.WriteObjectIdentifier(oid);
-                    writer.WriteCharacterString(UniversalTagNumber.BMPString, value);
-                }
-            }
-        }
-    }
-
-    private static void WriteValidity(AsnWriter writer, DateTimeOffset notBefore, DateTimeOffset notAfter)
-    {
-        using (writer.PushSequence())
-        {
-            writer.WriteUtcTime(notBefore.ToUniversalTime());
-            writer.WriteUtcTime(notAfter.ToUniversalTime());
-        }
-    }
-
-    private static void WritePublicKey(AsnWriter writer, RsaPublicKey key)
-    {
-        var rsa = new AsnWriter(AsnEncodingRules.DER);
-        using (rsa.PushSequence())
-        {
-            rsa.WriteIntegerUnsigned(key.GetModulusBigEndian());
-            rsa.WriteInteger((long)key.PublicExponent);
-        }
-
-        using (writer.PushSequence())
-        {
-            WriteAlgorithm(writer, RsaEncryption);
-            writer.WriteBitString(rsa.Encode());
-        }
-    }
-
-    private static void WriteExtension(AsnWriter writer, string oid, byte[] value)
-    {
-        using (writer.PushSequence())
-        {
-            writer.WriteObjectIdentifier(oid);
-            writer.WriteBoolean(true); // license servers mark every extension critical
-            writer.WriteOctetString(value);
-        }
-    }
+    // License servers mark every extension critical.
+    private static void WriteExtension(AsnWriter writer, string oid, byte[] value) => CertificateWriter.WriteExtension(writer, oid, value, critical: true);
 
     private static byte[] UnicodeZ(string value) => Encoding.Unicode.GetBytes(value + "\0");
 }

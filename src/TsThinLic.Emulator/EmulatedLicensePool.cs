@@ -64,6 +64,7 @@ public sealed class EmulatedLicensePool
     private readonly Dictionary<ClientHardwareId, EmulatedPoolLicense> _issued = [];
     private readonly HashSet<ClientHardwareId> _loggedOn = [];
     private ulong _serial;
+    private long _changes;
 
     /// <param name="capacity">How many permanent per-device CALs the license server has installed.</param>
     /// <param name="time">The clock that dates CALs and expires them.</param>
@@ -77,6 +78,9 @@ public sealed class EmulatedLicensePool
         _time = time;
         _random = random;
     }
+
+    /// <summary>How many times the books changed (a CAL issued, renewed or expired, a logon recorded): a saver compares it.</summary>
+    public long Changes => Interlocked.Read(ref _changes);
 
     /// <summary>How long before its expiry a presented permanent CAL is renewed.</summary>
     public static TimeSpan RenewalWindow { get; } = TimeSpan.FromDays(7);
@@ -132,7 +136,10 @@ public sealed class EmulatedLicensePool
                 throw new InvalidOperationException("A logon needs a licensed connection, and the pool holds no valid CAL for this HWID.");
             }
 
-            _loggedOn.Add(hardwareId);
+            if (_loggedOn.Add(hardwareId))
+            {
+                _changes++;
+            }
         }
     }
 
@@ -179,6 +186,7 @@ public sealed class EmulatedLicensePool
 
             var temporary = new EmulatedPoolLicense(hardwareId, true, now, ExpiryOf(now, TemporaryDays), ++_serial);
             _issued[hardwareId] = temporary;
+            _changes++;
             return temporary;
         }
     }
@@ -219,6 +227,7 @@ public sealed class EmulatedLicensePool
         int days = MinimumPermanentDays + (draw[0] % (MaximumPermanentDays - MinimumPermanentDays + 1));
         var permanent = new EmulatedPoolLicense(hardwareId, false, now, ExpiryOf(now, days), ++_serial);
         _issued[hardwareId] = permanent;
+        _changes++;
         return permanent;
     }
 
@@ -228,10 +237,52 @@ public sealed class EmulatedLicensePool
         foreach (KeyValuePair<ClientHardwareId, EmulatedPoolLicense> entry in _issued.Where(e => e.Value.NotAfter <= now).ToArray())
         {
             _issued.Remove(entry.Key);
+            _changes++;
         }
     }
 
     private int PermanentCount() => _issued.Values.Count(l => !l.Temporary);
+
+    /// <summary>
+    /// The books as they stand (every CAL counted, expired ones included until the next look at the clock, the devices
+    /// that logged on, the last serial number): what a license server keeps in its database.
+    /// </summary>
+    public EmulatedPoolBooks ExportBooks()
+    {
+        lock (_lock)
+        {
+            return new EmulatedPoolBooks(
+                _issued.Values.OrderBy(l => l.SerialNumber).ToArray(),
+                _loggedOn.OrderBy(h => Convert.ToHexString(h.ToArray()), StringComparer.Ordinal).ToArray(),
+                _serial);
+        }
+    }
+
+    /// <summary>
+    /// Replaces the books with <paramref name="books"/> (a server restarting on its saved state): one CAL per HWID, the
+    /// later serial number winning a duplicate; the serial counter never goes back.
+    /// </summary>
+    public void ImportBooks(EmulatedPoolBooks books)
+    {
+        ArgumentNullException.ThrowIfNull(books);
+        lock (_lock)
+        {
+            _issued.Clear();
+            _loggedOn.Clear();
+            foreach (EmulatedPoolLicense license in books.Licenses.OrderBy(l => l.SerialNumber))
+            {
+                _issued[license.HardwareId] = license;
+            }
+
+            foreach (ClientHardwareId hardwareId in books.LoggedOn)
+            {
+                _loggedOn.Add(hardwareId);
+            }
+
+            _serial = Math.Max(books.LastSerialNumber, books.Licenses.Count == 0 ? 0 : books.Licenses.Max(l => l.SerialNumber));
+            _changes++;
+        }
+    }
 
     // The CALs carry UTCTime, to the second: the books keep exactly what the CAL says.
     private DateTimeOffset Now()

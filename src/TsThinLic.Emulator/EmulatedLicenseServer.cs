@@ -22,9 +22,11 @@ public sealed class EmulatedLicenseServer
     private readonly EmulatedServerScript? _script;
     private readonly IRandomSource _random;
     private readonly RsaPrivateKey _key;
-    private readonly ProprietaryServerCertificate _certificate;
+    private readonly ServerCertificate _certificate;
     private readonly List<string> _violations = [];
+    private readonly List<string> _quirks = [];
     private readonly List<LicensingMessageType> _received = [];
+    private readonly List<(LicensingMessageType Message, bool Verified)> _macChecks = [];
 
     private int _step;
     private CalMinter? _minter;
@@ -35,6 +37,9 @@ public sealed class EmulatedLicenseServer
     private bool _presentedLicense;
     private ReadOnlyMemory<byte>? _poolLicense;
     private bool _finished;
+    private LicensingPdu? _lastPdu;
+    private bool _lastVerified;
+    private bool _strictRefusal;
 
     public EmulatedLicenseServer(IRandomSource random, EmulatedServerScript? script = null, EmulatedLicenseServerOptions? options = null)
     {
@@ -44,9 +49,9 @@ public sealed class EmulatedLicenseServer
         _options = options ?? new EmulatedLicenseServerOptions();
         if (_options.LicensePool is not null)
         {
-            if (script is not null)
+            if (script is not null && script.IssuesLicenses)
             {
-                throw new ArgumentException("A license pool answers in the automatic mode only: pass no script.", nameof(script));
+                throw new ArgumentException("With a license pool the pool decides every CAL: a script may interrupt the exchange (Automatic actions, alerts) but not issue licenses itself.", nameof(script));
             }
 
             if (_options.LicenseFactory is not null || _options.UpgradePresentedLicenses)
@@ -55,8 +60,7 @@ public sealed class EmulatedLicenseServer
             }
         }
 
-        _key = EmulatorKeys.Proprietary2048;
-        _certificate = EmulatorKeys.CreateProprietaryCertificate(_key);
+        (_key, _certificate) = EmulatorKeys.ServerCertificate(_options.CertificateKind);
     }
 
     /// <summary>
@@ -64,6 +68,35 @@ public sealed class EmulatedLicenseServer
     /// <see cref="EmulatedLicenseServerOptions.IncludeCertificate"/> is off.
     /// </summary>
     public ServerCertificate Certificate => _certificate;
+
+    /// <summary>The private key of <see cref="Certificate"/> (an RDP server's Standard RDP Security key is the same one).</summary>
+    internal RsaPrivateKey Key => _key;
+
+    /// <summary>
+    /// Short names of what the client did that the spec does not allow but real clients do, and that this server
+    /// tolerated (or, with <see cref="EmulatedLicenseServerOptions.Strict"/>, refused): "zero-premaster" (no RSA, the
+    /// premaster secret is 48 zero bytes), "challenge-response-layout" (the challenge echoed without
+    /// PLATFORM_CHALLENGE_RESPONSE_DATA). rdesktop does both.
+    /// </summary>
+    public IReadOnlyList<string> Quirks => _quirks;
+
+    /// <summary>Each MAC the server checked: the client PDU that carried it and whether it verified.</summary>
+    public IReadOnlyList<(LicensingMessageType Message, bool Verified)> MacChecks => _macChecks;
+
+    /// <summary>The last ERROR_ALERT the server sent (STATUS_VALID_CLIENT included), if any.</summary>
+    public (LicensingErrorCode Code, LicensingStateTransition Transition)? LastAlert { get; private set; }
+
+    /// <summary>What the last NEW_LICENSE or UPGRADE_LICENSE carried, if the server sent one.</summary>
+    public EmulatedIssuedLicense? Issued { get; private set; }
+
+    /// <summary>
+    /// With <see cref="EmulatedLicenseServerOptions.RecordSecrets"/>: the client random and premaster secret of the last
+    /// exchange. Key material: written only to a test's secrets file, never logged.
+    /// </summary>
+    public (byte[] ClientRandom, byte[] PreMasterSecret)? RecordedSecrets { get; private set; }
+
+    /// <summary>Whether the server refused the client for a quirk it would otherwise tolerate (<see cref="EmulatedLicenseServerOptions.Strict"/>).</summary>
+    public bool RefusedForQuirk => _strictRefusal;
 
     /// <summary>Whether the server has nothing more to send (its script ran out, or the client gave up).</summary>
     public bool IsFinished => _finished;
@@ -112,6 +145,7 @@ public sealed class EmulatedLicenseServer
         }
 
         _received.Add(pdu.MessageType);
+        int quirksBefore = _quirks.Count;
         CheckPreamble(pdu);
         bool verified = pdu switch
         {
@@ -127,13 +161,24 @@ public sealed class EmulatedLicenseServer
             return;
         }
 
-        if (_script is null)
+        _lastPdu = pdu;
+        _lastVerified = verified;
+        if (_options.Strict && verified && _quirks.Count > quirksBefore)
+        {
+            // [MS-RDPELE 3.2.5]: a strict server treats a client outside the spec as an invalid client.
+            _strictRefusal = true;
+            Send(EmulatedServerAction.ErrorAlert(LicensingErrorCode.InvalidClient, LicensingStateTransition.TotalAbort), output);
+            _finished = true;
+            return;
+        }
+
+        _step++;
+        if (_script is null || (_step >= _script.Steps.Count && _script.ContinueAutomatically))
         {
             AnswerAutomatically(pdu, verified, output);
             return;
         }
 
-        _step++;
         RunStep(output);
     }
 
@@ -198,10 +243,31 @@ public sealed class EmulatedLicenseServer
 
         foreach (EmulatedServerAction action in steps[_step])
         {
+            if (action is EmulatedServerAction.AnswerAutomatically)
+            {
+                if (_lastPdu is null)
+                {
+                    Send(EmulatedServerAction.LicenseRequest, output);
+                }
+                else
+                {
+                    AnswerAutomatically(_lastPdu, _lastVerified, output);
+                }
+
+                continue;
+            }
+
             Send(action, output);
+            // [MS-RDPELE 3.1.5.2]: the exchange ends with ST_TOTAL_ABORT, or with STATUS_VALID_CLIENT and
+            // ST_NO_TRANSITION (success); any other transition, even after STATUS_VALID_CLIENT, goes on.
+            if (action is EmulatedServerAction.SendErrorAlert { Transition: LicensingStateTransition.TotalAbort }
+                or EmulatedServerAction.SendErrorAlert { Code: LicensingErrorCode.ValidClient, Transition: LicensingStateTransition.NoTransition })
+            {
+                _finished = true;
+            }
         }
 
-        if (_step == steps.Count - 1)
+        if (_step == steps.Count - 1 && !_script.ContinueAutomatically)
         {
             _finished = true;
         }
@@ -261,7 +327,9 @@ public sealed class EmulatedLicenseServer
         ClientHardwareId hardwareId = ClientHardwareId!.Value;
         if (!_presentedLicense)
         {
-            _poolLicense = MintLicense(Context(upgrade: false), pool.IssueFirst(hardwareId));
+            EmulatedPoolLicense first = pool.IssueFirst(hardwareId);
+            _poolLicense = MintLicense(Context(upgrade: false), first);
+            Issued = new EmulatedIssuedLicense(LicensingMessageType.NewLicense, first.Temporary, first.NotBefore, first.NotAfter, Returned: false);
             Send(EmulatedServerAction.NewLicense, output);
             return;
         }
@@ -271,10 +339,12 @@ public sealed class EmulatedLicenseServer
         {
             case EmulatedPoolAnswer.Issue:
                 _poolLicense = MintLicense(Context(upgrade: true), decision.License!);
+                Issued = new EmulatedIssuedLicense(LicensingMessageType.UpgradeLicense, decision.License!.Temporary, decision.License.NotBefore, decision.License.NotAfter, Returned: false);
                 Send(EmulatedServerAction.UpgradeLicense, output);
                 break;
             case EmulatedPoolAnswer.ReturnPresented:
                 _poolLicense = PresentedLicense;
+                Issued = IssuedFrom(LicensingMessageType.UpgradeLicense, PresentedLicense!.Value, returned: true);
                 Send(EmulatedServerAction.UpgradeLicense, output);
                 break;
             default:
@@ -287,6 +357,11 @@ public sealed class EmulatedLicenseServer
 
     private void Send(EmulatedServerAction action, IBufferWriter<byte> output)
     {
+        if (action is EmulatedServerAction.SendErrorAlert sent)
+        {
+            LastAlert = (sent.Code, sent.Transition);
+        }
+
         LicensingPdu? pdu = action switch
         {
             EmulatedServerAction.SendLicenseRequest => BuildLicenseRequest(),
@@ -313,6 +388,20 @@ public sealed class EmulatedLicenseServer
         }
 
         pdu.Encode(output, pdu.SecurityHeader is not null);
+    }
+
+    private static EmulatedIssuedLicense IssuedFrom(LicensingMessageType message, ReadOnlyMemory<byte> license, bool returned)
+    {
+        bool temporary = false;
+        DateTimeOffset? notBefore = null, notAfter = null;
+        if (Cal.ClientAccessLicense.TryDecode(license.Span, out Cal.ClientAccessLicense? cal, out _))
+        {
+            temporary = cal.IsTemporary;
+            notBefore = cal.Leaf.NotBefore;
+            notAfter = cal.Leaf.NotAfter;
+        }
+
+        return new EmulatedIssuedLicense(message, temporary, notBefore, notAfter, returned);
     }
 
     private ServerLicenseRequest BuildLicenseRequest()
@@ -367,6 +456,11 @@ public sealed class EmulatedLicenseServer
 
         EmulatedLicenseContext context = Context(upgrade);
         ReadOnlyMemory<byte> license = _poolLicense ?? _options.LicenseFactory?.Invoke(context) ?? MintLicense(context);
+        if (_poolLicense is null)
+        {
+            Issued = IssuedFrom(upgrade ? LicensingMessageType.UpgradeLicense : LicensingMessageType.NewLicense, license, returned: false);
+        }
+
         var info = new NewLicenseInfo(_options.ProductVersion, _options.Scopes[0], _options.CompanyName, _options.ProductId, license);
         byte[] plaintext = info.ToArray();
         byte[] encrypted = new byte[plaintext.Length];
@@ -449,7 +543,9 @@ public sealed class EmulatedLicenseServer
         ReadOnlySpan<byte> encrypted = info.EncryptedHardwareId.Data.Span;
         byte[] hardwareId = new byte[encrypted.Length];
         Rc4.Transform(_keys!.LicensingEncryptionKey.Span, encrypted, hardwareId);
-        if (!LicensingMac.Verify(_keys.MacSaltKey.Span, hardwareId, info.MacData.Span))
+        bool macVerified = LicensingMac.Verify(_keys.MacSaltKey.Span, hardwareId, info.MacData.Span);
+        _macChecks.Add((LicensingMessageType.LicenseInfo, macVerified));
+        if (!macVerified)
         {
             return Violation("the MAC of LICENSE_INFO does not verify over the decrypted HWID");
         }
@@ -477,9 +573,19 @@ public sealed class EmulatedLicenseServer
         // Each part from a fresh RC4 state; one MAC over both plaintexts, response data first ([MS-RDPELE 2.2.2.5]).
         Rc4.Transform(keys.LicensingEncryptionKey.Span, encryptedData, data);
         Rc4.Transform(keys.LicensingEncryptionKey.Span, encryptedHardwareId, hardwareId);
-        if (!LicensingMac.Verify(keys.MacSaltKey.Span, macInput, response.MacData.Span))
+        bool macVerified = LicensingMac.Verify(keys.MacSaltKey.Span, macInput, response.MacData.Span);
+        _macChecks.Add((LicensingMessageType.PlatformChallengeResponse, macVerified));
+        if (!macVerified)
         {
             return Violation("the MAC of PLATFORM_CHALLENGE_RESPONSE does not verify over response data + HWID");
+        }
+
+        if (data.SequenceEqual(_challenge))
+        {
+            // rdesktop echoes the encrypted challenge itself and MACs challenge + HWID: the challenge came back and the
+            // MAC holds, but not in the PLATFORM_CHALLENGE_RESPONSE_DATA layout of [MS-RDPELE 2.2.2.5.1].
+            Quirk("challenge-response-layout", "EncryptedPlatformChallengeResponse is the challenge itself, not PLATFORM_CHALLENGE_RESPONSE_DATA (wVersion, wClientType, wLicenseDetailLevel, cbChallenge, pbChallenge)");
+            return ReadHardwareId(hardwareId, "PLATFORM_CHALLENGE_RESPONSE");
         }
 
         if (!PlatformChallengeResponseData.TryDecode(data, out PlatformChallengeResponseData? responseData, out DecodeError error))
@@ -524,13 +630,21 @@ public sealed class EmulatedLicenseServer
             Violation($"EncryptedPreMasterSecret has blob type 0x{encryptedPreMasterSecret.BlobType:x4}, not BB_RANDOM_BLOB");
         }
 
-        if (encryptedPreMasterSecret.Data.Length != _key.ModulusLength + RsaPublicKey.WirePaddingLength)
-        {
-            return Violation($"EncryptedPreMasterSecret is {encryptedPreMasterSecret.Data.Length} bytes, not the modulus length + 8 ({_key.ModulusLength + RsaPublicKey.WirePaddingLength})");
-        }
-
         Span<byte> preMasterSecret = stackalloc byte[48];
-        if (!_key.TryDecryptPreMasterSecret(encryptedPreMasterSecret.Data.Span, preMasterSecret))
+        ReadOnlySpan<byte> encrypted = encryptedPreMasterSecret.Data.Span;
+        if (!encrypted.IsEmpty && !encrypted.ContainsAnyExcept((byte)0))
+        {
+            // rdesktop sends zeros and no RSA at all (its licence.c: "null client keys"): 0^e = 0, so the premaster
+            // secret it uses is 48 zero bytes, whatever the length it wrote.
+            string length = encrypted.Length == _key.ModulusLength + RsaPublicKey.WirePaddingLength ? string.Empty : $", {encrypted.Length} bytes instead of the modulus length + 8 ({_key.ModulusLength + RsaPublicKey.WirePaddingLength})";
+            Quirk("zero-premaster", $"EncryptedPreMasterSecret is all zeros (no RSA: the premaster secret is 48 zero bytes){length}");
+            preMasterSecret.Clear();
+        }
+        else if (encrypted.Length != _key.ModulusLength + RsaPublicKey.WirePaddingLength)
+        {
+            return Violation($"EncryptedPreMasterSecret is {encrypted.Length} bytes, not the modulus length + 8 ({_key.ModulusLength + RsaPublicKey.WirePaddingLength})");
+        }
+        else if (!_key.TryDecryptPreMasterSecret(encrypted, preMasterSecret))
         {
             return Violation("EncryptedPreMasterSecret does not decrypt under the server key");
         }
@@ -541,6 +655,11 @@ public sealed class EmulatedLicenseServer
         }
 
         _keys = LicensingSessionKeys.Derive(preMasterSecret, clientRandom.Span, _serverRandom);
+        if (_options.RecordSecrets)
+        {
+            RecordedSecrets = (clientRandom.ToArray(), preMasterSecret.ToArray());
+        }
+
         return true;
     }
 
@@ -585,6 +704,13 @@ public sealed class EmulatedLicenseServer
     {
         _violations.Add(what);
         return false;
+    }
+
+    // Something real clients do that the spec does not allow: noted as a violation and by its short name.
+    private void Quirk(string name, string what)
+    {
+        _violations.Add(what);
+        _quirks.Add(name);
     }
 
     private LicensePreamble Preamble(LicensingMessageType type) => new(type, _options.PreambleVersion, 0);

@@ -23,6 +23,22 @@ public sealed class EmulatedLicenseServerOptions
     /// <summary>Whether each PDU carries a basic security header (SEC_LICENSE_PKT).</summary>
     public bool SecurityHeader { get; init; } = true;
 
+    /// <summary>The certificate (and key) of LICENSE_REQUEST; the default is today's 2048-bit proprietary one.</summary>
+    public EmulatedCertificateKind CertificateKind { get; init; } = EmulatedCertificateKind.Proprietary2048;
+
+    /// <summary>
+    /// Whether a client that does what real clients do outside the spec (rdesktop's zero premaster and bare challenge
+    /// echo, see <see cref="EmulatedLicenseServer.Quirks"/>) is refused with ERR_INVALID_CLIENT and ST_TOTAL_ABORT at the
+    /// PDU that shows it. Off: tolerated and noted. MAC failures are refused either way (ERR_INVALID_MAC).
+    /// </summary>
+    public bool Strict { get; init; }
+
+    /// <summary>
+    /// Whether the server keeps the client random and premaster secret of each exchange (<see cref="EmulatedLicenseServer.RecordedSecrets"/>)
+    /// for a replay of the capture: key material, for test servers only.
+    /// </summary>
+    public bool RecordSecrets { get; init; }
+
     /// <summary>The preamble version the server writes (3 for RDP 5.0 and later).</summary>
     public byte PreambleVersion { get; init; } = LicensePreamble.PreambleVersion3;
 

@@ -20,6 +20,12 @@ public abstract record EmulatedServerAction
     /// <summary>STATUS_VALID_CLIENT with ST_NO_TRANSITION ([MS-RDPBCGR 2.2.1.12.1.3]).</summary>
     public static EmulatedServerAction ValidClient { get; } = new SendErrorAlert(LicensingErrorCode.ValidClient, LicensingStateTransition.NoTransition);
 
+    /// <summary>
+    /// What the automatic mode answers at this point (a LICENSE_REQUEST at step 0; else the answer to the client's
+    /// last PDU, from the license pool when there is one): lets a script interrupt a real exchange at one step.
+    /// </summary>
+    public static EmulatedServerAction Automatic { get; } = new AnswerAutomatically();
+
     /// <summary>An error alert with any code and transition.</summary>
     public static EmulatedServerAction ErrorAlert(LicensingErrorCode code, LicensingStateTransition transition) => new SendErrorAlert(code, transition);
 
@@ -34,6 +40,9 @@ public abstract record EmulatedServerAction
 
     /// <summary>Sends an ERROR_ALERT.</summary>
     public sealed record SendErrorAlert(LicensingErrorCode Code, LicensingStateTransition Transition) : EmulatedServerAction;
+
+    /// <summary>Answers as the automatic mode would.</summary>
+    public sealed record AnswerAutomatically : EmulatedServerAction;
 
     /// <summary>Sends these bytes as they are (hostile-server tests).</summary>
     public sealed record SendRaw(ReadOnlyMemory<byte> Bytes) : EmulatedServerAction;

@@ -9,14 +9,24 @@ namespace TsThinLic.Emulator;
 /// </summary>
 public sealed class EmulatedServerScript
 {
-    public EmulatedServerScript(IReadOnlyList<IReadOnlyList<EmulatedServerAction>> steps)
+    public EmulatedServerScript(IReadOnlyList<IReadOnlyList<EmulatedServerAction>> steps, bool continueAutomatically = false)
     {
         ArgumentNullException.ThrowIfNull(steps);
         Steps = steps.Select(step => (IReadOnlyList<EmulatedServerAction>)step.ToArray()).ToArray();
+        ContinueAutomatically = continueAutomatically;
     }
 
     /// <summary>The steps in order.</summary>
     public IReadOnlyList<IReadOnlyList<EmulatedServerAction>> Steps { get; }
+
+    /// <summary>
+    /// Whether client PDUs after the last step are answered as the automatic mode would (the exchange ends when that
+    /// answer ends it); otherwise the server has nothing more to send after the last step.
+    /// </summary>
+    public bool ContinueAutomatically { get; }
+
+    /// <summary>Whether the script issues licenses itself (NEW_LICENSE or UPGRADE_LICENSE actions), bypassing a license pool.</summary>
+    public bool IssuesLicenses => Steps.Any(step => step.Any(action => action is EmulatedServerAction.SendNewLicense));
 
     /// <summary>
     /// Answers like a Windows license server: NEW_LICENSE_REQUEST → challenge → NEW_LICENSE; LICENSE_INFO for a CAL
@@ -93,5 +103,31 @@ public sealed class EmulatedServerScript
         }
 
         return new EmulatedServerScript(steps);
+    }
+
+    /// <summary>
+    /// A real exchange (automatic answers, the license pool's when there is one) interrupted by an error alert in place
+    /// of the server's PDU at <paramref name="step"/> (0: instead of LICENSE_REQUEST, 1: instead of the answer to the
+    /// client's first PDU, 2: instead of the answer to its second), followed by what a server does for that transition,
+    /// as in <see cref="ErrorAt"/>; after that the exchange goes on automatically.
+    /// </summary>
+    public static EmulatedServerScript InterruptAt(int step, LicensingErrorCode code, LicensingStateTransition transition)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(step, 0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(step, 2);
+        var steps = new List<IReadOnlyList<EmulatedServerAction>>();
+        for (int i = 0; i < step; i++)
+        {
+            steps.Add([EmulatedServerAction.Automatic]);
+        }
+
+        EmulatedServerAction alert = EmulatedServerAction.ErrorAlert(code, transition);
+        steps.Add(transition switch
+        {
+            LicensingStateTransition.ResetPhaseToStart => [alert, EmulatedServerAction.LicenseRequest],
+            LicensingStateTransition.NoTransition => [alert, EmulatedServerAction.Automatic],
+            _ => [alert],
+        });
+        return new EmulatedServerScript(steps, continueAutomatically: transition != LicensingStateTransition.TotalAbort);
     }
 }

@@ -66,6 +66,70 @@ internal static class EmulatorKeys
         return new ProprietaryServerCertificate(blob, signature, issuedPermanently);
     }
 
+    /// <summary>The key and certificate of <paramref name="kind"/>; each is built once.</summary>
+    public static (RsaPrivateKey Key, ServerCertificate Certificate) ServerCertificate(EmulatedCertificateKind kind) => kind switch
+    {
+        EmulatedCertificateKind.Proprietary512 => (Rsa512, s_proprietary512.Value),
+        EmulatedCertificateKind.X509Chain => (Rsa2048, s_x509Chain.Value),
+        _ => (Proprietary2048, s_proprietary2048.Value),
+    };
+
+    private static readonly Lazy<ProprietaryServerCertificate> s_proprietary512 = new(() => CreateProprietaryCertificate(Rsa512));
+    private static readonly Lazy<ProprietaryServerCertificate> s_proprietary2048 = new(() => CreateProprietaryCertificate(Proprietary2048));
+    private static readonly Lazy<X509CertificateChain> s_x509Chain = new(CreateX509Chain);
+
+    /// <summary>The dates every fixed certificate of the emulator carries (UTCTime reaches 2049).</summary>
+    internal static readonly DateTimeOffset CertificatesFrom = new(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    internal static readonly DateTimeOffset CertificatesUntil = new(2049, 12, 31, 23, 59, 59, TimeSpan.Zero);
+
+    /// <summary>
+    /// [MS-RDPBCGR 2.2.1.4.3.1] / [MS-RDPELE 2.2.1.4.3.1.1] An X.509 chain as a Windows Server 2008+ terminal server sends
+    /// it (CERT_CHAIN_VERSION_2, top bit clear: issued temporarily, as by a server without its own license server
+    /// certificate): the license server's self-signed certificate (512-bit key), then the terminal server's (the
+    /// 2048-bit key, which encrypts the premaster secret), both sha1RSA with names as license servers write them.
+    /// </summary>
+    private static X509CertificateChain CreateX509Chain()
+    {
+        const string Issuer = "TSTHINLIC-LS";
+        const string Subject = "TSTHINLIC-RDS";
+        byte[] root = SelfSigned(Rsa512, Issuer, serial: 1);
+        var leaf = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.DER);
+        using (leaf.PushSequence())
+        {
+            CertificateWriter.WriteVersionAndSerial(leaf, 2);
+            CertificateWriter.WriteAlgorithm(leaf, CertificateWriter.Sha1RsaOiw);
+            CertificateWriter.WriteName(leaf, (Cal.CalName.CommonNameOid, Issuer));
+            CertificateWriter.WriteValidity(leaf, CertificatesFrom, CertificatesUntil);
+            CertificateWriter.WriteName(leaf, (Cal.CalName.CommonNameOid, Subject));
+            CertificateWriter.WritePublicKey(leaf, Rsa2048.PublicKey);
+        }
+
+        byte[] server = CertificateWriter.Sign(leaf.Encode(), Rsa512, CertificateWriter.Sha1RsaOiw);
+        return new X509CertificateChain([root, server], issuedPermanently: false);
+    }
+
+    private static byte[] SelfSigned(RsaPrivateKey key, string name, ulong serial)
+    {
+        var tbs = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.DER);
+        using (tbs.PushSequence())
+        {
+            CertificateWriter.WriteVersionAndSerial(tbs, serial);
+            CertificateWriter.WriteAlgorithm(tbs, CertificateWriter.Sha1RsaOiw);
+            CertificateWriter.WriteName(tbs, (Cal.CalName.CommonNameOid, name));
+            CertificateWriter.WriteValidity(tbs, CertificatesFrom, CertificatesUntil);
+            CertificateWriter.WriteName(tbs, (Cal.CalName.CommonNameOid, name));
+            CertificateWriter.WritePublicKey(tbs, key.PublicKey);
+            using (tbs.PushSequence(new System.Formats.Asn1.Asn1Tag(System.Formats.Asn1.TagClass.ContextSpecific, 3, isConstructed: true)))
+            using (tbs.PushSequence())
+            {
+                CertificateWriter.WriteExtension(tbs, CertificateWriter.BasicConstraintsOid, CertificateWriter.CertificateAuthorityConstraints(), critical: true);
+            }
+        }
+
+        return CertificateWriter.Sign(tbs.Encode(), key, CertificateWriter.Sha1RsaOiw);
+    }
+
     private static RsaPrivateKey Create(string modulusHex, string privateExponentHex)
         => RsaPrivateKey.FromBigEndian(Convert.FromHexString(modulusHex), s_publicExponent, Convert.FromHexString(privateExponentHex));
 }

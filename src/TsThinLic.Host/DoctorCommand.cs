@@ -90,6 +90,11 @@ internal static class DoctorCommand
         const string Unreadable = "the store cannot be read (see store-access)";
         DateTimeOffset now = environment.Time.GetUtcNow();
         DoctorCheck access = DoctorCheck.Skipped(DoctorCheckIds.StoreAccess, "the registry's ACL and write filter are read once the key is open");
+        if (target.Kind is "freerdp" or "rdesktop")
+        {
+            return CheckClientStore(target, now);
+        }
+
         if (target.Kind != "registry")
         {
             (access, bool readable) = StoreAccessCheck.Evaluate(target, environment.Files);
@@ -128,6 +133,29 @@ internal static class DoctorCommand
         }
 
         return [access, .. LicenseDoctor.CheckStoreContent(verification, now)];
+    }
+
+    /// <summary>A FreeRDP or rdesktop store: what it holds, judged as ours is, then what bites those clients.</summary>
+    private static IReadOnlyList<DoctorCheck> CheckClientStore(StoreTarget target, DateTimeOffset now)
+    {
+        var directory = new ClientCalDirectory(target.Kind, target.Path);
+        if (!StoreSelection.TryOpen(target, readOnly: true, out StoreSelection? selection, out string openError))
+        {
+            return [CannotRead(DoctorCheck.Skipped(DoctorCheckIds.StoreAccess, string.Empty), openError), .. LicenseDoctor.SkipStoreContent("the store cannot be read (see store-access)")];
+        }
+
+        using StoreSelection opened = selection!;
+        try
+        {
+            (IReadOnlyList<ClientCalFile> files, IReadOnlyList<string> leftovers) = directory.Read();
+            DoctorCheck access = DoctorCheck.Ok(DoctorCheckIds.StoreAccess, $"{directory.LicensesDirectory} can be read ({target.Kind} keeps its CALs there, one file per client host name)");
+            var verification = new StoreVerification(opened.Location, [], opened.Store.Load());
+            return [access, .. LicenseDoctor.CheckStoreContent(verification, now), .. ClientStoreChecks.Check(directory, files, leftovers)];
+        }
+        catch (Exception exception) when (exception is LicenseStoreException or IOException or UnauthorizedAccessException)
+        {
+            return [CannotRead(DoctorCheck.Skipped(DoctorCheckIds.StoreAccess, string.Empty), exception.Message), .. LicenseDoctor.SkipStoreContent("the store cannot be read (see store-access)")];
+        }
     }
 
     private static DoctorCheck CannotRead(DoctorCheck access, string why)

@@ -78,6 +78,7 @@ internal static class HostApp
         root.Subcommands.Add(ExportCommand.Create(output, error));
         root.Subcommands.Add(ImportCommand.Create(input, output, error));
         root.Subcommands.Add(ProbeCommand.Create(input, output, error));
+        root.Subcommands.Add(ServeCommand.Create(output, error));
         root.Subcommands.Add(ReplayCommand.Create(output, error));
         root.Subcommands.Add(CaptureToTranscriptCommand.Create(output, error));
 

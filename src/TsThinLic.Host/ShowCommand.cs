@@ -18,6 +18,50 @@ namespace TsThinLic.Host;
 /// <remarks>Exit codes: 0 the store was read; 1 it holds damaged records, or an image was read by salvage; 2 it cannot be read.</remarks>
 internal static class ShowCommand
 {
+    /// <summary>
+    /// For a FreeRDP or rdesktop store, each .cal file: the host name it belongs to, the HWID that client derives from
+    /// that name and whether the CAL was issued to it; and the leftovers of interrupted writes.
+    /// </summary>
+    internal static void DescribeClientFiles(ClientCalDirectory directory, IFieldWriter writer)
+    {
+        (IReadOnlyList<ClientCalFile> files, IReadOnlyList<string> leftovers) = directory.Read();
+        writer.StartArray("clientFiles");
+        foreach (ClientCalFile file in files)
+        {
+            writer.StartObjectElement();
+            writer.WriteString("file", file.FileName);
+            writer.WriteString("client", directory.Kind);
+            writer.WriteString("hostName", file.HostName ?? string.Empty);
+            if (file.DecodeError is { } problem)
+            {
+                writer.WriteString("decodeError", problem);
+            }
+
+            if (file.Cal?.HardwareId is { } calHardwareId)
+            {
+                writer.WriteString("calHwidFingerprint", Crypto.HardwareIdFingerprint.Compute(calHardwareId.ToArray()));
+            }
+
+            if (file.HostName is { } host)
+            {
+                Pdu.ClientHardwareId recipe = directory.Recipe(host);
+                writer.WriteString("recipeHwidFingerprint", Crypto.HardwareIdFingerprint.Compute(recipe.ToArray()));
+                writer.WriteBoolean("hwidMatchesRecipe", file.Cal?.HardwareId == recipe);
+            }
+
+            writer.EndObject();
+        }
+
+        writer.EndArray();
+        writer.StartArray("leftovers");
+        foreach (string leftover in leftovers)
+        {
+            writer.WriteStringElement(leftover);
+        }
+
+        writer.EndArray();
+    }
+
     public static Command Create(TextWriter output, TextWriter error)
     {
         var jsonOption = new Option<bool>("--json") { Description = "Print JSON." };
@@ -59,6 +103,11 @@ internal static class ShowCommand
             HostApp.WriteFields(output, json, writer =>
             {
                 StoreView.Describe($"{opened.Kind}:{opened.Location}", snapshot, now, writer);
+                if (opened.Store is ClientCalStore client)
+                {
+                    DescribeClientFiles(client.Directory, writer);
+                }
+
                 if (verification is not null && verification.Findings.Any(f => f.Kind == StoreFindingKind.Corrupt))
                 {
                     writer.WriteString("warning", "records of this store failed their checks and read as absent (findings); the next license run keeps the damaged image in the quarantine before it writes, and the device licenses afresh");

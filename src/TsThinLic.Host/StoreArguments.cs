@@ -7,7 +7,7 @@ namespace TsThinLic.Host;
 /// <summary>The options that choose a store (<c>--store</c>, <c>--profile</c>, <c>--reg</c>), shared by the commands that work on one.</summary>
 internal sealed class StoreArguments
 {
-    private readonly Option<string?> _store = new("--store") { Description = "memory, registry, reg:FILE.reg, flash:PATH or file:PATH (default: the profile's, else file:" + StoreSelection.DefaultFilePath() + ")" };
+    private readonly Option<string?> _store = new("--store") { Description = "memory, registry, reg:FILE.reg, flash:PATH, file:PATH, freerdp[:DIR] or rdesktop[:DIR] (default: the profile's, else file:" + StoreSelection.DefaultFilePath() + ")" };
     private readonly Option<string?> _profile = new("--profile") { Description = "A device profile (hardware/….json)." };
     private readonly Option<string?> _reg = new("--reg") { Description = "A .reg export of HKLM\\SOFTWARE\\Microsoft\\MSLicensing (same as --store reg:FILE)." };
 

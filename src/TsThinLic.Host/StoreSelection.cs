@@ -64,7 +64,7 @@ internal sealed class StoreSelection : IDisposable
     /// <exception cref="LicenseStoreException">The image is not valid for this store.</exception>
     public void RestoreImage(byte[] image) => _restoreImage(image);
 
-    /// <summary>memory, registry, reg, flash or file.</summary>
+    /// <summary>memory, registry, reg, flash, file, freerdp or rdesktop.</summary>
     public string Kind { get; }
 
     public string Location { get; }
@@ -112,8 +112,18 @@ internal sealed class StoreSelection : IDisposable
     /// </summary>
     public static bool TryResolve(string? store, string? profilePath, out StoreTarget? target, out string error)
     {
+        if (store is not null && TryResolveClientStore(store, out target, out error))
+        {
+            return target is not null;
+        }
+
         if (!StoreTarget.TryResolve(store, profilePath, out target, out error))
         {
+            if (error.StartsWith("unknown store", StringComparison.Ordinal))
+            {
+                error = $"unknown store '{store}': use memory, registry, reg:FILE.reg, flash:PATH, file:PATH, freerdp[:DIR] or rdesktop[:DIR]";
+            }
+
             return false;
         }
 
@@ -142,6 +152,7 @@ internal sealed class StoreSelection : IDisposable
                 "flash" when readOnly => FlashSnapshot(target, fingerprint, logger),
                 "flash" => Flash(target.Path, target.Geometry, target.Offset, target.Size, fingerprint, logger),
                 "file" => FileStore(target.Path, fingerprint, logger),
+                "freerdp" or "rdesktop" => ClientStore(target, fingerprint),
                 _ => throw new ArgumentException($"the {target.Kind} store cannot be opened here"),
             };
         }
@@ -162,6 +173,32 @@ internal sealed class StoreSelection : IDisposable
         return true;
     }
 
+    // FreeRDP's and rdesktop's own CAL directories (one .cal per client host name), under this user's home by default:
+    // a kind of the field tool only, so the core's parser (shared with the C library) does not know them.
+    private static bool TryResolveClientStore(string store, out StoreTarget? target, out string error)
+    {
+        target = null;
+        error = string.Empty;
+        int colon = store.IndexOf(':', StringComparison.Ordinal);
+        string kind = (colon < 0 ? store : store[..colon]).ToLowerInvariant();
+        if (kind is not ("freerdp" or "rdesktop"))
+        {
+            return false;
+        }
+
+        string path = colon < 0 ? string.Empty : store[(colon + 1)..];
+        try
+        {
+            target = new StoreTarget(kind, Path.GetFullPath(path.Length > 0 ? path : ClientCalDirectory.DefaultDirectory(kind, Environment.GetFolderPath(Environment.SpecialFolder.UserProfile))));
+        }
+        catch (Exception exception) when (exception is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            error = $"the store path in '{store}' is not usable: {exception.Message}";
+        }
+
+        return true;
+    }
+
     private static StoreSelection FileStore(string path, DeviceFingerprint fingerprint, ILogger? logger)
     {
         var store = new FileLicenseStore(path, fingerprint, logger);
@@ -172,6 +209,17 @@ internal sealed class StoreSelection : IDisposable
             Quarantine = store.Quarantine,
             _readImage = store.ReadImage,
             _restoreImage = image => store.RestoreImage(image),
+        };
+    }
+
+    private static StoreSelection ClientStore(StoreTarget target, DeviceFingerprint fingerprint)
+    {
+        var store = new ClientCalStore(new ClientCalDirectory(target.Kind, target.Path), fingerprint);
+        return new StoreSelection(store, target.Kind, target.Path, fingerprint)
+        {
+            // The client keeps no image of its own beyond the files: a backup is the JSON export of what they hold.
+            BackupDirectory = Path.Combine(target.Path, "tsthinlic-backups"),
+            _readImage = () => store.ReadContents().IsEmpty ? null : LicenseStoreJson.Write(store.ReadContents()),
         };
     }
 

@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
+using TsThinLic.Pdu;
 
 namespace TsThinLic.Rdp;
 
@@ -28,6 +30,9 @@ public sealed class ClientInfoPacket
     public const int MaxFieldCharacters = 255;
 
     private const int TimeZoneInformationLength = 172;
+
+    /// <summary>[MS-RDPBCGR 2.2.1.11.1.1]: no string field of the Info Packet exceeds 512 bytes (terminator excluded).</summary>
+    public const int MaxFieldLength = 512;
 
     /// <summary>CodePage.</summary>
     public uint CodePage { get; init; }
@@ -90,5 +95,64 @@ public sealed class ClientInfoPacket
     {
         writer.WriteBytes(text);
         writer.WriteUInt16(0);
+    }
+
+    /// <summary>
+    /// Decodes the Info Packet a client sends (after the security header): code page, flags, domain and user name in
+    /// UTF-16 (INFO_UNICODE) or ANSI. The password, shell and working directory are skipped, never kept; the extended
+    /// info that may follow is not read. Every cb* is checked against <see cref="MaxFieldLength"/> and what remains.
+    /// </summary>
+    public static bool TryDecode(ReadOnlySpan<byte> data, [NotNullWhen(true)] out ClientInfoPacket? info, out DecodeError error)
+    {
+        info = null;
+        var reader = new RdpReader(data);
+        if (!reader.TryReadUInt32("CodePage", out uint codePage) || !reader.TryReadUInt32("flags", out uint flags))
+        {
+            error = reader.Error;
+            return false;
+        }
+
+        Span<ushort> lengths = stackalloc ushort[5];
+        ReadOnlySpan<string> names = ["cbDomain", "cbUserName", "cbPassword", "cbAlternateShell", "cbWorkingDir"];
+        for (int i = 0; i < lengths.Length; i++)
+        {
+            int offset = reader.Offset;
+            if (!reader.TryReadUInt16(names[i], out lengths[i]))
+            {
+                error = reader.Error;
+                return false;
+            }
+
+            if (lengths[i] > MaxFieldLength)
+            {
+                error = new DecodeError(DecodeErrorKind.LengthOutOfRange, names[i], offset, $"declares {lengths[i]}, the maximum is {MaxFieldLength}");
+                return false;
+            }
+        }
+
+        // Each string is followed by its terminator, which its cb* does not count: two bytes in UTF-16, one in ANSI.
+        bool unicode = (flags & InfoUnicode) != 0;
+        int terminator = unicode ? 2 : 1;
+        string[] values = new string[2];
+        ReadOnlySpan<string> fields = ["Domain", "UserName", "Password", "AlternateShell", "WorkingDir"];
+        for (int i = 0; i < lengths.Length; i++)
+        {
+            if (!reader.TryReadBytes(fields[i], lengths[i] + terminator, out ReadOnlySpan<byte> text))
+            {
+                error = reader.Error;
+                return false;
+            }
+
+            if (i < values.Length)
+            {
+                ReadOnlySpan<byte> value = text[..lengths[i]];
+                values[i] = unicode ? Encoding.Unicode.GetString(value[..(value.Length & ~1)]) : Encoding.Latin1.GetString(value);
+                values[i] = values[i].Split('\0')[0];
+            }
+        }
+
+        info = new ClientInfoPacket { CodePage = codePage, Flags = flags, Domain = values[0], UserName = values[1] };
+        error = default;
+        return true;
     }
 }

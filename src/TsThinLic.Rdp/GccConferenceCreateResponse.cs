@@ -41,10 +41,12 @@ public sealed class GccConferenceCreateResponse
     /// <summary>The PER-encoded ConnectData (what goes into the userData OCTET STRING of MCS Connect Response).</summary>
     public byte[] ToArray()
     {
+        // [MS-RDPBCGR 4.1.4] SC_CORE, SC_NET, SC_SECURITY, in the order Windows and xrdp send them: rdesktop reads the
+        // security block's tags up to the end of the whole response, so that block must come last.
         var blocks = new RdpWriter(512);
         Core.Write(blocks);
-        Security.Write(blocks);
         Network.Write(blocks);
+        Security.Write(blocks);
 
         var connectPdu = new RdpWriter(blocks.Length + 24);
         connectPdu.WriteByte(0x14); // ConferenceCreateResponse, extension bit and userData present
@@ -61,7 +63,11 @@ public sealed class GccConferenceCreateResponse
 
         var writer = new RdpWriter(connectPdu.Length + 16);
         writer.WriteBytes(GccConferenceCreateRequest.T124ObjectIdentifier);
-        PerWriter.WriteLength(writer, connectPdu.Length);
+
+        // The connectPDU length in one byte, as Windows and xrdp write it ([MS-RDPBCGR 4.1.4]: 0x2a in front of a
+        // much longer PDU): rdesktop skips a fixed 21 bytes of header to reach the userData length, so a two-byte
+        // length here would make it misread every server block.
+        writer.WriteByte(connectPdu.Length < 0x80 ? (byte)connectPdu.Length : (byte)0x2A);
         writer.WriteBytes(connectPdu.WrittenSpan);
         return writer.ToArray();
     }

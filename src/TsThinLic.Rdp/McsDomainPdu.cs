@@ -121,6 +121,13 @@ public sealed class McsDomainPdu
         var type = (McsDomainPduType)(first >> 2);
         switch (type)
         {
+            case McsDomainPduType.ErectDomainRequest when reader.Remaining == 4 && pdu.Span[1] == 0:
+                // rdesktop writes subHeight and subInterval as two bare 16-bit big-endian values (00 01 00 01), not as
+                // PER INTEGERs; servers take it (the values are not used), and so does this decoder.
+                reader.TrySkip("subHeight, subInterval", 4);
+                result = new McsDomainPdu(type);
+                break;
+
             case McsDomainPduType.ErectDomainRequest:
                 // subHeight and subInterval: unconstrained PER INTEGERs, each a length byte then the value.
                 if (!reader.TryReadByte("subHeight length", out byte heightLength) || !reader.TrySkip("subHeight", heightLength)

@@ -69,4 +69,64 @@ public static class RdpSpecNames
         0x00080011 => "RDP 10.12",
         _ => $"0x{version:x8}",
     };
+
+    /// <summary>[MS-RDPBCGR 2.2.5.1.1] The errorInfo codes a license server in a box sends: the protocol-independent ones and the licensing ones.</summary>
+    private static readonly (uint Code, string Name)[] s_errorInfo =
+    [
+        (0x00000000, "ERRINFO_NONE"),
+        (0x00000001, "ERRINFO_RPC_INITIATED_DISCONNECT"),
+        (0x00000002, "ERRINFO_RPC_INITIATED_LOGOFF"),
+        (0x00000003, "ERRINFO_IDLE_TIMEOUT"),
+        (0x00000004, "ERRINFO_LOGON_TIMEOUT"),
+        (0x00000005, "ERRINFO_DISCONNECTED_BY_OTHERCONNECTION"),
+        (0x00000006, "ERRINFO_OUT_OF_MEMORY"),
+        (0x00000007, "ERRINFO_SERVER_DENIED_CONNECTION"),
+        (0x00000009, "ERRINFO_SERVER_INSUFFICIENT_PRIVILEGES"),
+        (0x0000000A, "ERRINFO_SERVER_FRESH_CREDENTIALS_REQUIRED"),
+        (0x0000000B, "ERRINFO_RPC_INITIATED_DISCONNECT_BYUSER"),
+        (0x0000000C, "ERRINFO_LOGOFF_BY_USER"),
+        (0x00000100, "ERRINFO_LICENSE_INTERNAL"),
+        (0x00000101, "ERRINFO_LICENSE_NO_LICENSE_SERVER"),
+        (0x00000102, "ERRINFO_LICENSE_NO_LICENSE"),
+        (0x00000103, "ERRINFO_LICENSE_BAD_CLIENT_MSG"),
+        (0x00000104, "ERRINFO_LICENSE_HWID_DOESNT_MATCH_LICENSE"),
+        (0x00000105, "ERRINFO_LICENSE_BAD_CLIENT_LICENSE"),
+        (0x00000106, "ERRINFO_LICENSE_CANT_FINISH_PROTOCOL"),
+        (0x00000107, "ERRINFO_LICENSE_CLIENT_ENDED_PROTOCOL"),
+        (0x00000108, "ERRINFO_LICENSE_BAD_CLIENT_ENCRYPTION"),
+        (0x00000109, "ERRINFO_LICENSE_CANT_UPGRADE_LICENSE"),
+        (0x0000010A, "ERRINFO_LICENSE_NO_REMOTE_CONNECTIONS"),
+    ];
+
+    /// <summary>[MS-RDPBCGR 2.2.5.1.1] errorInfo name, or its hex value when it is not one listed here.</summary>
+    public static string ErrorInfo(uint code)
+    {
+        foreach ((uint value, string name) in s_errorInfo)
+        {
+            if (value == code)
+            {
+                return name;
+            }
+        }
+
+        return $"0x{code:x8}";
+    }
+
+    /// <summary>An errorInfo given by name (ERRINFO_LICENSE_NO_LICENSE, case-insensitive) or number (0x102, 258).</summary>
+    public static bool TryParseErrorInfo(string text, out uint code)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        foreach ((uint value, string name) in s_errorInfo)
+        {
+            if (string.Equals(name, text, StringComparison.OrdinalIgnoreCase))
+            {
+                code = value;
+                return true;
+            }
+        }
+
+        return text.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
+            ? uint.TryParse(text.AsSpan(2), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out code)
+            : uint.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out code);
+    }
 }

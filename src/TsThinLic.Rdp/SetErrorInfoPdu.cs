@@ -49,17 +49,33 @@ public static class SetErrorInfoPdu
         return true;
     }
 
-    /// <summary>Encodes the PDU (for emulated servers and tests): shareId, streamId STREAM_LOW, uncompressed.</summary>
+    /// <summary>
+    /// Encodes the PDU (serve, emulated servers, tests) through the one Share Data PDU encoder: streamId STREAM_LOW,
+    /// uncompressed, uncompressedLength the 4 bytes of errorInfo as FreeRDP counts it.
+    /// </summary>
     public static byte[] Encode(uint shareId, uint errorInfo, ushort pduSource = 0)
     {
-        byte[] pdu = new byte[Length];
-        ShareControlHeader.Write(pdu, Length, ShareControlHeader.TypeData, pduSource);
-        Span<byte> data = pdu.AsSpan(ShareControlHeader.Length);
-        BinaryPrimitives.WriteUInt32LittleEndian(data, shareId);
-        data[5] = 0x01; // STREAM_LOW
-        BinaryPrimitives.WriteUInt16LittleEndian(data[6..], Length - ShareControlHeader.Length); // uncompressedLength (uncompressed: readers skip it)
-        data[8] = PduType2SetErrorInfo;
-        BinaryPrimitives.WriteUInt32LittleEndian(data[ShareDataHeaderLength..], errorInfo);
-        return pdu;
+        byte[] data = new byte[4];
+        BinaryPrimitives.WriteUInt32LittleEndian(data, errorInfo);
+        return new ShareDataPdu(pduSource, shareId, ShareDataPdu.StreamLow, PduType2SetErrorInfo, data).ToArray();
+    }
+
+    /// <summary>Decodes a whole Set Error Info PDU (Share Control Header first, no security header) to its errorInfo.</summary>
+    public static bool TryDecode(ReadOnlyMemory<byte> data, out uint errorInfo, out DecodeError error)
+    {
+        errorInfo = 0;
+        if (!ShareDataPdu.TryDecode(data, out ShareDataPdu? share, out error))
+        {
+            return false;
+        }
+
+        if (share.PduType2 != PduType2SetErrorInfo || share.Data.Length < 4)
+        {
+            error = new DecodeError(DecodeErrorKind.UnexpectedMessageType, "pduType2", ShareDataPdu.HeaderLength - 4, $"0x{share.PduType2:x2} with {share.Data.Length} bytes of data is not PDUTYPE2_SET_ERROR_INFO_PDU");
+            return false;
+        }
+
+        errorInfo = BinaryPrimitives.ReadUInt32LittleEndian(share.Data.Span);
+        return true;
     }
 }

@@ -5,7 +5,8 @@ namespace TsThinLic.Rdp;
 
 /// <summary>
 /// [MS-RDPBCGR 2.2.8.1.1.1.1] Share Control Header (TS_SHARECONTROLHEADER): the first bytes of every slow-path PDU
-/// after licensing. The probe reads it only to see which PDU ends the wait for the server's verdict.
+/// after licensing. The probe reads it to see which PDU ends the wait for the server's verdict; serve writes it on its
+/// Demand Active and Share Data PDUs and reads the client's Confirm Active with it.
 /// </summary>
 /// <param name="TotalLength">totalLength: the whole PDU, this header included (0x8000 marks a flow-control PDU).</param>
 /// <param name="PduType">pduType: the type in the low 4 bits, TS_PROTOCOL_VERSION (0x10) above them.</param>
@@ -15,19 +16,19 @@ public readonly record struct ShareControlHeader(ushort TotalLength, ushort PduT
     public const int Length = 2 /* totalLength */ + 2 /* pduType */ + 2 /* pduSource */;
 
     /// <summary>PDUTYPE_DEMANDACTIVEPDU.</summary>
-    public const int TypeDemandActive = 0x1;
+    public const int TypeDemandActive = (int)SharePduType.DemandActive;
 
     /// <summary>PDUTYPE_CONFIRMACTIVEPDU.</summary>
-    public const int TypeConfirmActive = 0x3;
+    public const int TypeConfirmActive = (int)SharePduType.ConfirmActive;
 
     /// <summary>PDUTYPE_DEACTIVATEALLPDU.</summary>
-    public const int TypeDeactivateAll = 0x6;
+    public const int TypeDeactivateAll = (int)SharePduType.DeactivateAll;
 
     /// <summary>PDUTYPE_DATAPDU.</summary>
-    public const int TypeData = 0x7;
+    public const int TypeData = (int)SharePduType.Data;
 
     /// <summary>PDUTYPE_SERVER_REDIR_PKT.</summary>
-    public const int TypeServerRedirect = 0xA;
+    public const int TypeServerRedirect = (int)SharePduType.ServerRedirect;
 
     /// <summary>TS_PROTOCOL_VERSION in the upper bits of pduType.</summary>
     public const ushort ProtocolVersion = 0x0010;
@@ -37,6 +38,40 @@ public readonly record struct ShareControlHeader(ushort TotalLength, ushort PduT
 
     /// <summary>The PDU type (pduType's low 4 bits).</summary>
     public int Type => PduType & 0x000F;
+
+    /// <summary>The PDU type as the enumeration the server side uses.</summary>
+    public SharePduType Kind => (SharePduType)Type;
+
+    /// <summary>A header for a PDU of <paramref name="totalLength"/> bytes of <paramref name="type"/>, TS_PROTOCOL_VERSION set.</summary>
+    public static ShareControlHeader Create(int totalLength, SharePduType type, ushort pduSource)
+        => new((ushort)totalLength, (ushort)(ProtocolVersion | (byte)type), pduSource);
+
+    /// <summary>
+    /// Reads the header of a PDU that is not a flow-control PDU (nothing in the connection sequence sends one): as
+    /// <see cref="TryDecode"/>, and totalLength is then the PDU's length within <paramref name="data"/>.
+    /// </summary>
+    public static bool TryDecodePdu(ReadOnlySpan<byte> data, int baseOffset, out ShareControlHeader header, out DecodeError error)
+    {
+        if (!TryDecode(data, baseOffset, out header, out error))
+        {
+            return false;
+        }
+
+        if (header.TotalLength == FlowPduMarker)
+        {
+            error = new DecodeError(DecodeErrorKind.UnexpectedMessageType, "totalLength", baseOffset, "a flow-control PDU (0x8000) where a Share Control PDU belongs");
+            return false;
+        }
+
+        return true;
+    }
+
+    internal void Write(RdpWriter writer)
+    {
+        writer.WriteUInt16(TotalLength);
+        writer.WriteUInt16(PduType);
+        writer.WriteUInt16(PduSource);
+    }
 
     /// <summary>
     /// Reads the header and checks it is one: TS_PROTOCOL_VERSION set and totalLength within <paramref name="data"/>

@@ -49,7 +49,7 @@ public static class ProbeSecretsFile
         secrets = new ReplaySecrets
         {
             HardwareId = recorded.HardwareId,
-            PlatformId = recorded.HardwareId.PlatformId,
+            PlatformId = recorded.HardwareId?.PlatformId,
             UserName = recorded.UserName,
             MachineName = recorded.MachineName,
             ClientRandoms = recorded.LicensingClientRandom.Length == 32 ? [recorded.LicensingClientRandom] : [],

@@ -193,9 +193,21 @@ public static class ReplayComparer
             case "EncryptedPreMasterSecret.wBlobType":
             case "EncryptedHWID.wBlobType":
             case "EncryptedPlatformChallengeResponse.wBlobType":
+                // rdesktop 1.9 (licence.c) labels its ciphertext BB_DATA_BLOB.
                 ushort capturedType = BinaryPrimitives.ReadUInt16LittleEndian(captured);
-                return capturedType is (ushort)BinaryBlobType.Random or (ushort)BinaryBlobType.EncryptedData
+                return capturedType is (ushort)BinaryBlobType.Random or (ushort)BinaryBlobType.EncryptedData or (ushort)BinaryBlobType.Data
                     ? $"the captured client labels this blob {LicensingSpecNames.BlobType(capturedType)}; servers do not check it"
+                    : null;
+            case "EncryptedPlatformChallengeResponse.wBlobLen":
+                // rdesktop 1.9 echoes the 10-byte challenge as it came, without PLATFORM_CHALLENGE_RESPONSE_DATA's 8-byte
+                // header ([MS-RDPELE 2.2.2.5.1]); `tsthinlic serve` tolerates it, or refuses it with --strict.
+                return BinaryPrimitives.ReadUInt16LittleEndian(captured) == 10 && BinaryPrimitives.ReadUInt16LittleEndian(ours) == 18
+                    ? "the captured client (rdesktop) answers with the bare 10-byte challenge, not PLATFORM_CHALLENGE_RESPONSE_DATA (18 bytes): outside the spec; a tolerant server takes it"
+                    : null;
+            case "LICENSE_PREAMBLE.wMsgSize":
+                // The same 8 bytes, in the size of rdesktop's fixed 58-byte PLATFORM_CHALLENGE_RESPONSE.
+                return BinaryPrimitives.ReadUInt16LittleEndian(captured) == 58 && BinaryPrimitives.ReadUInt16LittleEndian(ours) == 66
+                    ? "58 bytes against our 66: the 8 bytes of PLATFORM_CHALLENGE_RESPONSE_DATA's header rdesktop leaves out"
                     : null;
             default:
                 return null;

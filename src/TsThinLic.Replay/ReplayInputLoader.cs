@@ -85,7 +85,7 @@ public static class ReplayInputLoader
             var secrets = new ReplaySecrets
             {
                 HardwareId = recorded.HardwareId,
-                PlatformId = recorded.PlatformId,
+                PlatformId = recorded.PlatformId ?? exchange.Secrets.PlatformId,
                 UserName = recorded.UserName ?? exchange.Secrets.UserName,
                 MachineName = recorded.MachineName ?? exchange.Secrets.MachineName,
                 ClientRandoms = recorded.ClientRandoms,

@@ -74,8 +74,36 @@ public static class ProbeSecrets
     }
 
     /// <summary>
-    /// Reads what replay needs from a secrets file's bytes: HWID (20 bytes, required), user and machine, the licensing
-    /// client random and premaster secret. False, with the problem, on anything else.
+    /// The licensing secrets a server recorded for one connection (`serve --record-secrets`): user, machine, the client's
+    /// licensing client random and the premaster secret it decrypted, and no HWID, so a replay of the capture compares
+    /// another client's PDUs with ours field by field, with the keys that make the server's MACs verify.
+    /// </summary>
+    public static void WriteLicensing(Stream destination, string server, string? userName, string? machineName, ReadOnlySpan<byte> licensingClientRandom, ReadOnlySpan<byte> preMasterSecret)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentNullException.ThrowIfNull(server);
+        using var json = new Utf8JsonWriter(destination, new JsonWriterOptions { Indented = true });
+        json.WriteStartObject();
+        json.WriteString("format", Format);
+        json.WriteString("server", server);
+        if (userName is not null)
+        {
+            json.WriteString("user", userName);
+        }
+
+        if (machineName is not null)
+        {
+            json.WriteString("machine", machineName);
+        }
+
+        json.WriteString("licensingClientRandom", Convert.ToHexStringLower(licensingClientRandom));
+        json.WriteString("preMasterSecret", Convert.ToHexStringLower(preMasterSecret));
+        json.WriteEndObject();
+    }
+
+    /// <summary>
+    /// Reads what replay needs from a secrets file's bytes: HWID (20 bytes, or absent in a server's recording), user and
+    /// machine, the licensing client random and premaster secret. False, with the problem, on anything else.
     /// </summary>
     public static bool TryParse(ReadOnlySpan<byte> json, [NotNullWhen(true)] out RecordedProbeSecrets? secrets, out string? problem)
     {
@@ -92,10 +120,16 @@ public static class ProbeSecrets
             }
 
             byte[] hwid = Hex(root, "hwid");
-            if (!ClientHardwareId.TryDecode(hwid, out ClientHardwareId hardwareId, out _) || hwid.Length != ClientHardwareId.Length)
+            ClientHardwareId? hardwareId = null;
+            if (root.TryGetProperty("hwid", out _))
             {
-                problem = "hwid is not 20 bytes";
-                return false;
+                if (!ClientHardwareId.TryDecode(hwid, out ClientHardwareId decoded, out _) || hwid.Length != ClientHardwareId.Length)
+                {
+                    problem = "hwid is not 20 bytes";
+                    return false;
+                }
+
+                hardwareId = decoded;
             }
 
             string? userName = root.TryGetProperty("user", out JsonElement user) ? user.GetString() : null;

@@ -722,36 +722,7 @@ public sealed class RdpConnectionSequence
     private bool SecurityHeaderPresent => _standardSecurity && ServerData?.Security.EncryptionMethod is { } method && method != EncryptionMethods.None;
 
     /// <summary>A security header with <paramref name="flags"/>, then the data: encrypted and signed when keys were exchanged.</summary>
-    private byte[] Secure(SecurityFlags flags, ReadOnlySpan<byte> data, bool encrypt)
-    {
-        var writer = new RdpWriter(data.Length + 24);
-        if (!encrypt)
-        {
-            writer.WriteUInt16((ushort)flags);
-            writer.WriteUInt16(0);
-            writer.WriteBytes(data);
-            return writer.ToArray();
-        }
-
-        StandardSecurityCipher cipher = _cipher!;
-        writer.WriteUInt16((ushort)(flags | SecurityFlags.Encrypt));
-        writer.WriteUInt16(0);
-        int padding = cipher.GetPaddingLength(data.Length);
-        if (cipher.IsFips)
-        {
-            // [MS-RDPBCGR 2.2.8.1.1.2.3] TS_SECURITY_HEADER2: length 0x10, version TSFIPS_VERSION1, padlen.
-            writer.WriteUInt16(0x0010);
-            writer.WriteByte(0x01);
-            writer.WriteByte((byte)padding);
-        }
-
-        byte[] signature = new byte[StandardSecurityCipher.SignatureLength];
-        byte[] encrypted = new byte[data.Length + padding];
-        cipher.Encrypt(data, signature, encrypted);
-        writer.WriteBytes(signature);
-        writer.WriteBytes(encrypted);
-        return writer.ToArray();
-    }
+    private byte[] Secure(SecurityFlags flags, ReadOnlySpan<byte> data, bool encrypt) => SecurityHeaderCodec.Seal(encrypt ? _cipher : null, flags, data);
 
     private int WriteSendData(IBufferWriter<byte> output, byte[] data)
         => WriteMcs(output, McsDomainPdu.EncodeSendData(McsDomainPduType.SendDataRequest, _userId, _ioChannelId, data));

@@ -101,10 +101,22 @@ internal sealed class RsaPrivateKey
     {
         // DigestInfo ::= SEQUENCE { SEQUENCE { id-sha1, NULL }, OCTET STRING hash } ([RFC 8017 9.2] note 1).
         ReadOnlySpan<byte> digestInfoPrefix = [0x30, 0x21, 0x30, 0x09, 0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a, 0x05, 0x00, 0x04, 0x14];
-        var sha1 = new Org.BouncyCastle.Crypto.Digests.Sha1Digest();
-        sha1.BlockUpdate(data);
-        Span<byte> hash = stackalloc byte[20];
-        sha1.DoFinal(hash);
+        return SignPkcs1(new Org.BouncyCastle.Crypto.Digests.Sha1Digest(), digestInfoPrefix, data);
+    }
+
+    /// <summary>An RSASSA-PKCS1-v1_5 signature with SHA-256 ([RFC 8017 8.2.1]): the emulated TLS server's certificate.</summary>
+    public byte[] SignSha256(ReadOnlySpan<byte> data)
+    {
+        // DigestInfo prefix of id-sha256 ([RFC 8017 9.2] note 1).
+        ReadOnlySpan<byte> digestInfoPrefix = [0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20];
+        return SignPkcs1(new Org.BouncyCastle.Crypto.Digests.Sha256Digest(), digestInfoPrefix, data);
+    }
+
+    private byte[] SignPkcs1(Org.BouncyCastle.Crypto.IDigest digest, ReadOnlySpan<byte> digestInfoPrefix, ReadOnlySpan<byte> data)
+    {
+        digest.BlockUpdate(data);
+        Span<byte> hash = stackalloc byte[digest.GetDigestSize()];
+        digest.DoFinal(hash);
 
         // EM = 0x00 || 0x01 || 0xFF… || 0x00 || DigestInfo
         byte[] encoded = new byte[ModulusLength];
@@ -121,5 +133,20 @@ internal sealed class RsaPrivateKey
         }
 
         return signature;
+    }
+
+    /// <summary>
+    /// Raw RSA on big-endian operands of exactly <see cref="ModulusLength"/> bytes: what a TLS server's private
+    /// operations are built on. False when the input is not below the modulus.
+    /// </summary>
+    public bool TryPrivateOperationBigEndian(ReadOnlySpan<byte> input, Span<byte> output)
+    {
+        if (input.Length != ModulusLength || output.Length != ModulusLength)
+        {
+            return false;
+        }
+
+        BigInteger value = RsaMath.FromBigEndian(input);
+        return value.CompareTo(PublicKey.Modulus) < 0 && RsaMath.TryWriteBigEndian(value.ModPow(_privateExponent, PublicKey.Modulus), output);
     }
 }

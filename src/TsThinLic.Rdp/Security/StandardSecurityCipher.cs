@@ -60,11 +60,11 @@ public sealed class StandardSecurityCipher
     }
 
     /// <summary>The server's side of <see cref="CreateRc4"/> (keys swapped): for tests, emulators and capture decryption.</summary>
-    internal static StandardSecurityCipher CreateRc4ForServer(RdpSessionKeys keys)
+    public static StandardSecurityCipher CreateRc4ForServer(RdpSessionKeys keys)
         => new(false, keys.KeyBits, keys.MacKey.ToArray(), Direction.Rc4(keys.ClientDecryptKey.ToArray(), true), Direction.Rc4(keys.ClientEncryptKey.ToArray(), false));
 
     /// <summary>The server's side of <see cref="CreateFips"/> (keys swapped): for tests, emulators and capture decryption.</summary>
-    internal static StandardSecurityCipher CreateFipsForServer(FipsSessionKeys keys)
+    public static StandardSecurityCipher CreateFipsForServer(FipsSessionKeys keys)
         => new(true, 168, keys.HmacKey.ToArray(), Direction.TripleDes(keys.ClientDecryptKey.ToArray(), true), Direction.TripleDes(keys.ClientEncryptKey.ToArray(), false));
 
     /// <summary>FIPS: Triple DES-CBC and HMAC-SHA1.</summary>

@@ -18,7 +18,7 @@ namespace TsThinLic.Rdp.Tls;
 /// or hostile input never throws: the session fails, says which field was wrong in <see cref="Failure"/>, and queues
 /// the fatal alert RFC 5246 7.2 asks for.
 /// </remarks>
-public sealed class TlsClientSession
+public sealed class TlsClientSession : ITlsHandshake
 {
     /// <summary>ProtocolVersion {3, 3}: TLS 1.2.</summary>
     internal const int Tls12Version = 0x0303;
@@ -29,23 +29,10 @@ public sealed class TlsClientSession
     /// </summary>
     internal const int ClientHelloRecordVersion = 0x0301;
 
-    /// <summary>[RFC 5246 6.2.1] TLSPlaintext.length MUST NOT exceed 2^14.</summary>
-    internal const int MaxPlaintextLength = 1 << 14;
-
-    /// <summary>[RFC 5246 6.2.3] TLSCiphertext.length MUST NOT exceed 2^14 + 2048.</summary>
-    internal const int MaxCiphertextLength = MaxPlaintextLength + 2048;
-
-    /// <summary>Largest handshake message accepted: a certificate chain of ten certificates fits several times over.</summary>
-    internal const int MaxHandshakeMessageLength = 64 * 1024;
-
     /// <summary>Longest server certificate chain accepted.</summary>
     internal const int MaxCertificates = 10;
 
-    private const int RecordHeaderLength = 1 /* type */ + 2 /* version */ + 2 /* length */;
-    private const int HandshakeHeaderLength = 1 /* msg_type */ + 3 /* length */;
     private const int RandomLength = 32;
-    private const int MasterSecretLength = 48;
-    private const int VerifyDataLength = 12;
 
     /// <summary>[RFC 5246 7.4.7.1] PreMasterSecret: client_version (2) + random (46).</summary>
     private const int RsaPreMasterSecretLength = 48;
@@ -64,18 +51,12 @@ public sealed class TlsClientSession
 
     private readonly IRandomSource _random;
     private readonly ITlsKeyLog? _keyLog;
-    private readonly byte[] _record = new byte[RecordHeaderLength + MaxCiphertextLength];
-    private readonly TlsWriter _handshakeInput = new(1024);
+    private readonly TlsRecordLayer _records;
     private readonly TlsWriter _transcript = new(4096);
-    private readonly ArrayBufferWriter<byte> _output = new(1024);
-    private readonly ArrayBufferWriter<byte> _applicationData = new(1024);
     private readonly List<byte[]> _serverCertificates = [];
 
     private TlsClientState _state = TlsClientState.Initial;
-    private int _recordBuffered;
-    private string? _failure;
     private bool _handshakeComplete;
-    private bool _closeSent;
 
     private readonly byte[] _clientRandom = new byte[RandomLength];
     private byte[] _serverRandom = [];
@@ -86,13 +67,6 @@ public sealed class TlsClientSession
     private TlsNamedGroup _serverGroup;
     private byte[] _serverEcdhPublic = [];
     private byte[] _masterSecret = [];
-
-    private TlsRecordCipher? _readCipher;
-    private TlsRecordCipher? _pendingReadCipher;
-    private TlsRecordCipher? _writeCipher;
-    private TlsRecordCipher? _pendingWriteCipher;
-    private ulong _readSequence;
-    private ulong _writeSequence;
 
     /// <param name="random">
     /// Where every random value of the session comes from (client random, ephemeral key, premaster secret, CBC IVs).
@@ -107,13 +81,14 @@ public sealed class TlsClientSession
         ArgumentNullException.ThrowIfNull(random);
         _random = random;
         _keyLog = keyLog;
+        _records = new TlsRecordLayer(this, "server");
     }
 
     /// <summary>Whether the handshake has finished (the server's Finished verified).</summary>
     public bool IsHandshakeComplete => _handshakeComplete;
 
     /// <summary>Why the session failed or ended, when it did.</summary>
-    public string? Failure => _failure;
+    public string? Failure => _records.Failure;
 
     /// <summary>The server's certificate chain (DER), leaf first, once received.</summary>
     public IReadOnlyList<byte[]> ServerCertificates => _serverCertificates;
@@ -137,14 +112,14 @@ public sealed class TlsClientSession
         {
             // RFC 5246 7.4.1.2: 32 random bytes (the gmt_unix_time prefix is not used: it only fingerprints the device).
             _random.GetBytes(_clientRandom);
-            WriteRecord(TlsContentType.Handshake, AppendToTranscript(BuildClientHello()), ClientHelloRecordVersion);
+            _records.WriteRecord(TlsContentType.Handshake, AppendToTranscript(BuildClientHello()), ClientHelloRecordVersion);
             _state = TlsClientState.AwaitServerHello;
             return true;
         }
         catch (Exception exception)
         {
             // The seam: nothing thrown by the primitives (or the random source) escapes.
-            _failure = $"TLS could not start: {exception.Message}";
+            _records.FailSilently($"TLS could not start: {exception.Message}");
             _state = TlsClientState.Failed;
             return false;
         }
@@ -163,327 +138,74 @@ public sealed class TlsClientSession
             throw new InvalidOperationException("Start the TLS handshake first.");
         }
 
-        if (_state is TlsClientState.Failed or TlsClientState.Closed)
+        if (!_records.IsOpen)
         {
             return false;
         }
 
-        try
-        {
-            while (!received.IsEmpty && _state is not (TlsClientState.Failed or TlsClientState.Closed))
-            {
-                received = received[BufferRecord(received)..];
-            }
-        }
-        catch (Exception exception)
-        {
-            // The seam: whatever the primitives throw on hostile input becomes a failure, never an exception.
-            Fail(TlsAlertDescription.InternalError, $"TLS record processing failed ({exception.GetType().Name}: {exception.Message})");
-        }
-
-        return _state != TlsClientState.Failed;
+        _records.Offer(received);
+        return !_records.IsFailed;
     }
 
     /// <summary>Bytes the session wants sent to the server (handshake records, alerts, encrypted application data).</summary>
-    public byte[] TakeOutput()
-    {
-        byte[] output = _output.WrittenSpan.ToArray();
-        _output.ResetWrittenCount();
-        return output;
-    }
+    public byte[] TakeOutput() => _records.TakeOutput();
 
     /// <summary>Decrypted application data received so far.</summary>
-    public byte[] TakeApplicationData()
-    {
-        byte[] data = _applicationData.WrittenSpan.ToArray();
-        _applicationData.ResetWrittenCount();
-        return data;
-    }
+    public byte[] TakeApplicationData() => _records.TakeApplicationData();
 
     /// <summary>Encrypts application data; the records are then in <see cref="TakeOutput"/>. False before the handshake completed or after close.</summary>
     public bool WriteApplicationData(ReadOnlySpan<byte> data)
     {
-        if (_state == TlsClientState.Failed)
+        if (_records.IsFailed)
         {
             return false;
         }
 
-        if (!_handshakeComplete || _closeSent || _state == TlsClientState.Closed)
+        if (!_handshakeComplete || _records.CloseSent || _records.IsClosed)
         {
-            _failure ??= _handshakeComplete ? "TLS: application data after the connection was closed" : "TLS: application data before the handshake completed";
+            _records.NoteEnd(_handshakeComplete ? "TLS: application data after the connection was closed" : "TLS: application data before the handshake completed");
             return false;
         }
 
-        if (data.IsEmpty)
-        {
-            return true;
-        }
-
-        try
-        {
-            WriteRecord(TlsContentType.ApplicationData, data, Tls12Version);
-            return true;
-        }
-        catch (Exception exception)
-        {
-            Fail(TlsAlertDescription.InternalError, $"TLS could not protect application data ({exception.GetType().Name}: {exception.Message})");
-            return false;
-        }
+        return _records.TryWriteApplicationData(data);
     }
 
     /// <summary>Sends close_notify (into <see cref="TakeOutput"/>) [RFC 5246 7.2.1].</summary>
     public void Close()
     {
-        if (_closeSent || _state is TlsClientState.Initial or TlsClientState.Failed)
+        if (_records.CloseSent || _state == TlsClientState.Initial || _records.IsFailed)
         {
             return;
         }
 
-        try
-        {
-            SendAlert(TlsAlert.Warning, TlsAlertDescription.CloseNotify);
-        }
-        catch (Exception exception)
-        {
-            _failure ??= $"TLS close failed: {exception.Message}";
-        }
+        _records.SendCloseNotify();
     }
 
-    // ---- Record layer [RFC 5246 6.2] ----
+    // ---- What the record layer asks of the handshake ----
 
-    /// <summary>Copies what the current record still needs from <paramref name="received"/>; processes it when whole. Returns the bytes taken.</summary>
-    private int BufferRecord(ReadOnlySpan<byte> received)
-    {
-        int wanted = _recordBuffered < RecordHeaderLength
-            ? RecordHeaderLength - _recordBuffered
-            : RecordHeaderLength + RecordLength() - _recordBuffered;
-        int taken = Math.Min(wanted, received.Length);
-        received[..taken].CopyTo(_record.AsSpan(_recordBuffered));
-        _recordBuffered += taken;
+    string ITlsHandshake.Self => "client";
 
-        if (_recordBuffered == RecordHeaderLength && !CheckRecordHeader())
-        {
-            return taken;
-        }
+    string ITlsHandshake.Waiting => Waiting();
 
-        if (_recordBuffered >= RecordHeaderLength && _recordBuffered == RecordHeaderLength + RecordLength())
-        {
-            _recordBuffered = 0;
-            ProcessRecord(_record[0], (_record[1] << 8) | _record[2], _record.AsSpan(RecordHeaderLength, RecordLength()));
-        }
+    bool ITlsHandshake.NothingReceived => _state == TlsClientState.AwaitServerHello && _serverRandom.Length == 0;
 
-        return taken;
-    }
+    string ITlsHandshake.FirstMessageNoun => "answer";
 
-    private int RecordLength() => (_record[3] << 8) | _record[4];
+    int ITlsHandshake.RecordVersion => _suite is null ? ClientHelloRecordVersion : Tls12Version;
 
-    /// <summary>The header alone decides whether to wait for the body: an oversize length is refused at once.</summary>
-    private bool CheckRecordHeader()
-    {
-        byte type = _record[0];
-        int version = (_record[1] << 8) | _record[2];
-        if (type is < (byte)TlsContentType.ChangeCipherSpec or > (byte)TlsContentType.ApplicationData)
-        {
-            string what = _state == TlsClientState.AwaitServerHello && _serverRandom.Length == 0
-                ? $"the server's answer is not TLS (record content type {type}, version 0x{version:X4})"
-                : $"a record has the unknown content type {type}";
-            Fail(TlsAlertDescription.UnexpectedMessage, what);
-            return false;
-        }
+    bool ITlsHandshake.IsComplete => _state == TlsClientState.Complete;
 
-        // RFC 5246 E.1: any {03, xx} is a TLS record version; the handshake itself checks the negotiated version.
-        if (version >> 8 != 3)
-        {
-            Fail(TlsAlertDescription.ProtocolVersion, $"a record carries the version 0x{version:X4}, not TLS");
-            return false;
-        }
+    bool ITlsHandshake.ExpectsChangeCipherSpec => _state == TlsClientState.AwaitChangeCipherSpec;
 
-        int limit = _readCipher is null ? MaxPlaintextLength : MaxCiphertextLength;
-        if (RecordLength() > limit)
-        {
-            Fail(TlsAlertDescription.RecordOverflow, $"a record declares {RecordLength()} bytes, more than the {limit} allowed");
-            return false;
-        }
+    void ITlsHandshake.OnChangeCipherSpec() => _state = TlsClientState.AwaitFinished;
 
-        return true;
-    }
-
-    private void ProcessRecord(byte type, int version, ReadOnlySpan<byte> fragment)
-    {
-        ReadOnlySpan<byte> plaintext = fragment;
-        if (_readCipher is not null)
-        {
-            if (!_readCipher.TryDecrypt(_readSequence, type, version, fragment, out byte[] decrypted))
-            {
-                Fail(TlsAlertDescription.BadRecordMac, $"a record from the server does not authenticate (record {_readSequence} after ChangeCipherSpec)");
-                return;
-            }
-
-            _readSequence++;
-            if (decrypted.Length > MaxPlaintextLength)
-            {
-                Fail(TlsAlertDescription.RecordOverflow, $"a record decrypts to {decrypted.Length} bytes, more than 2^14");
-                return;
-            }
-
-            plaintext = decrypted;
-        }
-
-        switch ((TlsContentType)type)
-        {
-            case TlsContentType.Handshake:
-                // RFC 5246 6.2.1: no zero-length fragments of handshake, alert or change_cipher_spec.
-                if (plaintext.IsEmpty)
-                {
-                    Fail(TlsAlertDescription.UnexpectedMessage, "the server sent an empty handshake record");
-                    return;
-                }
-
-                ReceiveHandshakeBytes(plaintext);
-                break;
-            case TlsContentType.ChangeCipherSpec:
-                ReceiveChangeCipherSpec(plaintext);
-                break;
-            case TlsContentType.Alert:
-                ReceiveAlerts(plaintext);
-                break;
-            default:
-                ReceiveApplicationData(plaintext);
-                break;
-        }
-    }
-
-    private void ReceiveApplicationData(ReadOnlySpan<byte> data)
-    {
-        if (_state != TlsClientState.Complete)
-        {
-            Fail(TlsAlertDescription.UnexpectedMessage, "the server sent application data before the handshake completed");
-            return;
-        }
-
-        _applicationData.Write(data);
-    }
-
-    /// <summary>[RFC 5246 7.1] ChangeCipherSpec: the server's records are protected from the next one on.</summary>
-    private void ReceiveChangeCipherSpec(ReadOnlySpan<byte> data)
-    {
-        if (_state != TlsClientState.AwaitChangeCipherSpec)
-        {
-            Fail(TlsAlertDescription.UnexpectedMessage, $"the server sent ChangeCipherSpec while the client {Waiting()}");
-            return;
-        }
-
-        if (data.Length != 1 || data[0] != 1)
-        {
-            Fail(TlsAlertDescription.DecodeError, "ChangeCipherSpec is not the single byte change_cipher_spec (1)");
-            return;
-        }
-
-        // A handshake message may not straddle the cipher change.
-        if (_handshakeInput.Length != 0)
-        {
-            Fail(TlsAlertDescription.UnexpectedMessage, "ChangeCipherSpec arrived in the middle of a handshake message");
-            return;
-        }
-
-        _readCipher = _pendingReadCipher;
-        _readSequence = 0;
-        _state = TlsClientState.AwaitFinished;
-    }
-
-    /// <summary>[RFC 5246 7.2] Alerts: close_notify ends the session, fatal alerts fail it, other warnings are ignored.</summary>
-    private void ReceiveAlerts(ReadOnlySpan<byte> data)
-    {
-        if (data.IsEmpty || data.Length % 2 != 0)
-        {
-            Fail(TlsAlertDescription.DecodeError, $"an alert record of {data.Length} bytes is not whole alerts (level, description)");
-            return;
-        }
-
-        for (int i = 0; i < data.Length && _state is not (TlsClientState.Failed or TlsClientState.Closed); i += 2)
-        {
-            byte level = data[i];
-            byte description = data[i + 1];
-            if (description == (byte)TlsAlertDescription.CloseNotify)
-            {
-                ReceiveCloseNotify();
-            }
-            else if (level == TlsAlert.Fatal)
-            {
-                // RFC 5246 7.2.2: on a fatal alert both sides close at once; nothing is sent back.
-                _failure = $"the server sent the fatal alert {TlsAlert.Name(description)}{Phase()}";
-                _state = TlsClientState.Failed;
-            }
-            else if (level != TlsAlert.Warning)
-            {
-                Fail(TlsAlertDescription.IllegalParameter, $"an alert has the level {level}, neither warning (1) nor fatal (2)");
-            }
-
-            // Other warnings (user_canceled, no_renegotiation, unrecognized_name…) change nothing for this client.
-        }
-    }
-
-    private void ReceiveCloseNotify()
-    {
-        if (!_handshakeComplete)
-        {
-            _failure = $"the server closed the connection with close_notify{Phase()}";
-            _state = TlsClientState.Failed;
-            return;
-        }
-
-        // RFC 5246 7.2.1: answer with a close_notify of our own; data after the closure is ignored.
-        _failure = "the server closed the TLS connection (close_notify)";
-        if (!_closeSent)
-        {
-            SendAlert(TlsAlert.Warning, TlsAlertDescription.CloseNotify);
-        }
-
-        _state = TlsClientState.Closed;
-    }
-
-    /// <summary>[RFC 5246 7.4] Handshake messages may be split across records and several may share one.</summary>
-    private void ReceiveHandshakeBytes(ReadOnlySpan<byte> data)
-    {
-        _handshakeInput.Write(data);
-        int consumed = 0;
-        while (_state is not (TlsClientState.Failed or TlsClientState.Closed))
-        {
-            ReadOnlySpan<byte> pending = _handshakeInput.WrittenSpan[consumed..];
-            if (pending.Length < HandshakeHeaderLength)
-            {
-                break;
-            }
-
-            byte type = pending[0];
-            int length = (pending[1] << 16) | (pending[2] << 8) | pending[3];
-            if (length > MaxHandshakeMessageLength)
-            {
-                Fail(TlsAlertDescription.DecodeError, $"the server's {MessageName(type)} declares {length} bytes, more than the {MaxHandshakeMessageLength} accepted");
-                return;
-            }
-
-            if (pending.Length < HandshakeHeaderLength + length)
-            {
-                break;
-            }
-
-            byte[] message = pending[..(HandshakeHeaderLength + length)].ToArray();
-            consumed += message.Length;
-            ReceiveHandshakeMessage(type, message);
-        }
-
-        if (_state is not (TlsClientState.Failed or TlsClientState.Closed))
-        {
-            _handshakeInput.RemovePrefix(consumed);
-        }
-    }
+    void ITlsHandshake.OnHandshakeMessage(byte type, byte[] message) => ReceiveHandshakeMessage(type, message);
 
     // ---- Handshake [RFC 5246 7.3, 7.4] ----
 
     private void ReceiveHandshakeMessage(byte type, byte[] message)
     {
-        ReadOnlySpan<byte> body = message.AsSpan(HandshakeHeaderLength);
+        ReadOnlySpan<byte> body = message.AsSpan(TlsRecordLayer.HandshakeHeaderLength);
         if (type == (byte)TlsHandshakeType.HelloRequest)
         {
             ReceiveHelloRequest(body);
@@ -517,7 +239,7 @@ public sealed class TlsClientSession
                 ReceiveFinished(body);
                 break;
             default:
-                Fail(TlsAlertDescription.UnexpectedMessage, $"the server sent {MessageName(type)} while the client {Waiting()}");
+                Fail(TlsAlertDescription.UnexpectedMessage, $"the server sent {TlsHandshakeMessages.Name(type)} while the client {Waiting()}");
                 break;
         }
     }
@@ -934,47 +656,38 @@ public sealed class TlsClientSession
         DeriveKeys(preMasterSecret);
         CryptographicOperations.ZeroMemory(preMasterSecret);
 
-        WriteRecord(TlsContentType.Handshake, flight.WrittenSpan, Tls12Version);
+        _records.WriteRecord(TlsContentType.Handshake, flight.WrittenSpan, Tls12Version);
 
         // RFC 5246 7.1: ChangeCipherSpec, then every record of ours is protected with the new keys.
-        WriteRecord(TlsContentType.ChangeCipherSpec, [1], Tls12Version);
-        _writeSequence = 0;
-        _writeCipher = _pendingWriteCipher;
+        _records.SendChangeCipherSpec(Tls12Version);
 
-        // RFC 5246 7.4.9: verify_data = PRF(master_secret, "client finished", Hash(handshake_messages))[0..11].
-        byte[] verifyData = TlsPrf.Compute(_suite.UsesSha384, _masterSecret, "client finished", TlsPrf.Hash(_suite.UsesSha384, _transcript.WrittenSpan), VerifyDataLength);
-        WriteRecord(TlsContentType.Handshake, AppendToTranscript(HandshakeMessage(TlsHandshakeType.Finished, verifyData)), Tls12Version);
+        byte[] verifyData = TlsKeySchedule.VerifyData(_suite, _masterSecret, "client finished", _transcript.WrittenSpan);
+        _records.WriteRecord(TlsContentType.Handshake, AppendToTranscript(HandshakeMessage(TlsHandshakeType.Finished, verifyData)), Tls12Version);
         _state = TlsClientState.AwaitChangeCipherSpec;
     }
 
-    /// <summary>
-    /// [RFC 5246 8.1, 6.3] master_secret from the premaster secret ([RFC 7627 4]: over the session hash when the
-    /// server agreed to extended_master_secret), then the key block: client/server MAC keys, keys and IVs, in order.
-    /// </summary>
+    /// <summary>master_secret, then this side's record protection for the next ChangeCipherSpec ([RFC 5246 8.1, 6.3]).</summary>
     private void DeriveKeys(ReadOnlySpan<byte> preMasterSecret)
     {
-        TlsCipherSuiteInfo suite = _suite!;
-        _masterSecret = _extendedMasterSecret
-            ? TlsPrf.Compute(suite.UsesSha384, preMasterSecret, "extended master secret", TlsPrf.Hash(suite.UsesSha384, _transcript.WrittenSpan), MasterSecretLength)
-            : TlsPrf.Compute(suite.UsesSha384, preMasterSecret, "master secret", [.. _clientRandom, .. _serverRandom], MasterSecretLength);
+        _masterSecret = TlsKeySchedule.MasterSecret(_suite!, _extendedMasterSecret, preMasterSecret, _clientRandom, _serverRandom, _transcript.WrittenSpan);
 
         // NSS key log format: CLIENT_RANDOM <ClientHello.random> <master_secret>, what TLS 1.2 decryption needs.
         _keyLog?.Write("CLIENT_RANDOM", _clientRandom, _masterSecret);
 
-        (_pendingWriteCipher, _pendingReadCipher) = TlsKeyBlock.CreateCiphers(suite, _masterSecret, _clientRandom, _serverRandom, encryptThenMac: false, _random);
+        (TlsRecordCipher read, TlsRecordCipher write) = TlsKeySchedule.RecordCiphers(_suite!, _masterSecret, _clientRandom, _serverRandom, isClient: true, _random);
+        _records.SetPendingCiphers(read, write);
     }
 
     /// <summary>[RFC 5246 7.4.9] The server's Finished: PRF(master_secret, "server finished", Hash(handshake_messages)).</summary>
     private void ReceiveFinished(ReadOnlySpan<byte> body)
     {
-        if (body.Length != VerifyDataLength)
+        if (body.Length != TlsKeySchedule.VerifyDataLength)
         {
-            Fail(TlsAlertDescription.DecodeError, $"Finished.verify_data is {body.Length} bytes, not {VerifyDataLength}");
+            Fail(TlsAlertDescription.DecodeError, $"Finished.verify_data is {body.Length} bytes, not {TlsKeySchedule.VerifyDataLength}");
             return;
         }
 
-        bool sha384 = _suite!.UsesSha384;
-        byte[] expected = TlsPrf.Compute(sha384, _masterSecret, "server finished", TlsPrf.Hash(sha384, _transcript.WrittenSpan), VerifyDataLength);
+        byte[] expected = TlsKeySchedule.VerifyData(_suite!, _masterSecret, "server finished", _transcript.WrittenSpan);
         if (!CryptographicOperations.FixedTimeEquals(expected, body))
         {
             Fail(TlsAlertDescription.DecryptError, "the server's Finished.verify_data does not match the handshake");
@@ -991,14 +704,7 @@ public sealed class TlsClientSession
 
     // ---- Output ----
 
-    private static byte[] HandshakeMessage(TlsHandshakeType type, ReadOnlySpan<byte> body)
-    {
-        var message = new TlsWriter(HandshakeHeaderLength + body.Length);
-        message.WriteUInt8((int)type);
-        message.WriteUInt24(body.Length);
-        message.Write(body);
-        return message.ToArray();
-    }
+    private static byte[] HandshakeMessage(TlsHandshakeType type, ReadOnlySpan<byte> body) => TlsHandshakeMessages.Build(type, body);
 
     private byte[] AppendToTranscript(byte[] message)
     {
@@ -1006,53 +712,12 @@ public sealed class TlsClientSession
         return message;
     }
 
-    /// <summary>[RFC 5246 6.2.1] Records of at most 2^14 plaintext bytes, protected once ChangeCipherSpec was sent.</summary>
-    private void WriteRecord(TlsContentType type, ReadOnlySpan<byte> data, int version)
-    {
-        do
-        {
-            ReadOnlySpan<byte> chunk = data[..Math.Min(data.Length, MaxPlaintextLength)];
-            data = data[chunk.Length..];
-            ReadOnlySpan<byte> fragment = _writeCipher is null ? chunk : _writeCipher.Encrypt(_writeSequence++, type, chunk);
-            Span<byte> header = _output.GetSpan(RecordHeaderLength);
-            header[0] = (byte)type;
-            header[1] = (byte)(version >> 8);
-            header[2] = (byte)version;
-            header[3] = (byte)(fragment.Length >> 8);
-            header[4] = (byte)fragment.Length;
-            _output.Advance(RecordHeaderLength);
-            _output.Write(fragment);
-        }
-        while (!data.IsEmpty);
-    }
-
-    private void SendAlert(byte level, TlsAlertDescription description)
-    {
-        WriteRecord(TlsContentType.Alert, [level, (byte)description], _suite is null ? ClientHelloRecordVersion : Tls12Version);
-        if (description == TlsAlertDescription.CloseNotify)
-        {
-            _closeSent = true;
-        }
-    }
+    private void SendAlert(byte level, TlsAlertDescription description) => _records.SendAlert(level, description);
 
     /// <summary>Fails the session and queues the fatal alert; the first failure is the one reported.</summary>
     private void Fail(TlsAlertDescription alert, string message)
     {
-        if (_state == TlsClientState.Failed)
-        {
-            return;
-        }
-
-        _failure = $"{message} (sent the fatal alert {TlsAlert.Name((byte)alert)})";
-        try
-        {
-            SendAlert(TlsAlert.Fatal, alert);
-        }
-        catch (Exception)
-        {
-            // The alert is a courtesy: the failure is recorded whether or not it could be protected.
-        }
-
+        _records.Fail(alert, message);
         _state = TlsClientState.Failed;
     }
 
@@ -1065,24 +730,5 @@ public sealed class TlsClientSession
         TlsClientState.AwaitChangeCipherSpec => "waited for ChangeCipherSpec",
         TlsClientState.AwaitFinished => "waited for Finished",
         _ => "had finished the handshake",
-    };
-
-    private string Phase() => _handshakeComplete ? string.Empty : $" (the client {Waiting()})";
-
-    private static string MessageName(byte type) => type switch
-    {
-        0 => "HelloRequest",
-        1 => "ClientHello",
-        2 => "ServerHello",
-        4 => "NewSessionTicket",
-        11 => "Certificate",
-        12 => "ServerKeyExchange",
-        13 => "CertificateRequest",
-        14 => "ServerHelloDone",
-        15 => "CertificateVerify",
-        16 => "ClientKeyExchange",
-        20 => "Finished",
-        22 => "CertificateStatus",
-        _ => $"handshake message type {type}",
     };
 }

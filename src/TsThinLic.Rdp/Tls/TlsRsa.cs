@@ -7,9 +7,11 @@ using TsThinLic.Crypto;
 namespace TsThinLic.Rdp.Tls;
 
 /// <summary>
-/// The RSA operations of a TLS 1.2 client, on the server certificate's public key: RSAES-PKCS1-v1_5 encryption of
-/// the premaster secret [RFC 5246 7.4.7.1] and verification of the ServerKeyExchange signature, RSASSA-PKCS1-v1_5 or
-/// RSASSA-PSS [RFC 5246 7.4.3], [RFC 8446 4.2.3]. Integer arithmetic is BouncyCastle's; padding is RFC 8017's.
+/// The RSA operations of TLS 1.2 on the server certificate's key. The client's, with the public key: RSAES-PKCS1-v1_5
+/// encryption of the premaster secret [RFC 5246 7.4.7.1] and verification of the ServerKeyExchange signature,
+/// RSASSA-PKCS1-v1_5 or RSASSA-PSS [RFC 5246 7.4.3], [RFC 8446 4.2.3]. The server's, through its private key: the
+/// PKCS #1 v1.5 signature of ServerKeyExchange and the decryption of the premaster secret. Integer arithmetic is
+/// BouncyCastle's; padding is RFC 8017's.
 /// </summary>
 internal static class TlsRsa
 {
@@ -80,6 +82,76 @@ internal static class TlsRsa
         return scheme is TlsSignatureScheme.RsaPssRsaeSha256 or TlsSignatureScheme.RsaPssRsaeSha384
             ? VerifyPss(key, m, hash, digest)
             : VerifyPkcs1(key, m, hash, DigestInfoPrefix(scheme));
+    }
+
+    /// <summary>[RFC 8017 8.2.1] RSASSA-PKCS1-v1_5-SIGN of <paramref name="message"/> with <paramref name="scheme"/>'s hash.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The scheme is not a PKCS #1 v1.5 one.</exception>
+    public static byte[] SignPkcs1(ITlsServerKey key, TlsSignatureScheme scheme, ReadOnlySpan<byte> message)
+    {
+        IDigest digest = scheme is TlsSignatureScheme.RsaPkcs1Sha1 or TlsSignatureScheme.RsaPkcs1Sha256 or TlsSignatureScheme.RsaPkcs1Sha384 or TlsSignatureScheme.RsaPkcs1Sha512
+            ? CreateDigest(scheme)!
+            : throw new ArgumentOutOfRangeException(nameof(scheme));
+        byte[] hash = new byte[digest.GetDigestSize()];
+        digest.BlockUpdate(message);
+        digest.DoFinal(hash);
+
+        // EMSA-PKCS1-v1_5 [RFC 8017 9.2]: EM = 0x00 || 0x01 || PS (0xFF…) || 0x00 || DigestInfo.
+        byte[] prefix = DigestInfoPrefix(scheme);
+        int k = key.PublicKey.ModulusLength;
+        int tLength = prefix.Length + hash.Length;
+        if (k < tLength + 11)
+        {
+            throw new InvalidOperationException("The key is too short for the signature.");
+        }
+
+        byte[] encoded = new byte[k];
+        encoded[1] = 0x01;
+        encoded.AsSpan(2, k - tLength - 3).Fill(0xFF);
+        prefix.CopyTo(encoded.AsSpan(k - tLength));
+        hash.CopyTo(encoded.AsSpan(k - hash.Length));
+        byte[] signature = new byte[k];
+        if (!key.TryPrivateOperation(encoded, signature))
+        {
+            throw new InvalidOperationException("The encoded message is not below the modulus.");
+        }
+
+        return signature;
+    }
+
+    /// <summary>
+    /// [RFC 8017 7.2.2] RSAES-PKCS1-v1_5-DECRYPT: the message of EM = 0x00 || 0x02 || PS (at least 8 non-zero) || 0x00
+    /// || M; false for anything else. The caller must not tell the peer which check failed ([RFC 5246 7.4.7.1]).
+    /// </summary>
+    public static bool TryDecryptPkcs1(ITlsServerKey key, ReadOnlySpan<byte> ciphertext, out byte[] message)
+    {
+        message = [];
+        int k = key.PublicKey.ModulusLength;
+        if (ciphertext.Length != k)
+        {
+            return false;
+        }
+
+        byte[] encoded = new byte[k];
+        try
+        {
+            if (!key.TryPrivateOperation(ciphertext, encoded) || encoded[0] != 0 || encoded[1] != 2)
+            {
+                return false;
+            }
+
+            int separator = encoded.AsSpan(2).IndexOf((byte)0);
+            if (separator < 8)
+            {
+                return false;
+            }
+
+            message = encoded.AsSpan(2 + separator + 1).ToArray();
+            return true;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(encoded);
+        }
     }
 
     /// <summary>The hash of a signature scheme this client offers; null for any other.</summary>

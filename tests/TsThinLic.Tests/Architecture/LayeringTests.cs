@@ -16,10 +16,10 @@ public sealed class LayeringTests
     private const string Core = "TsThinLic";
 
     // DESIGN.md: the core references nothing of ours; Rdp, Replay and Emulator reference the core (Replay also Rdp, whose
-    // decoders frame captured connections and whose probe-secrets format it reads; Emulator also Rdp, whose
-    // Security/RsaPrivateKey the emulated license server and the replay's capture decryption share); the C library
-    // (Native) references the core only, so libtsthinlic.so carries no probe, TLS, replay or emulator code; the host
-    // references all but it.
+    // decoders frame captured connections and whose probe-secrets format it reads; Emulator also Rdp, whose server-side
+    // PDUs, Standard RDP Security (Security/RsaPrivateKey included, shared with the replay's capture decryption) and
+    // TLS server the emulated RDP server of `serve` runs on); the C library (Native) references the core only, so
+    // libtsthinlic.so carries no probe, TLS, replay or emulator code; the host references all but it.
     private static readonly Dictionary<string, string[]> s_allowedAssemblyReferences = new()
     {
         [Core] = [],

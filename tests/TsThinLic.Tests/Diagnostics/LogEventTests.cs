@@ -1,5 +1,6 @@
 using System.Reflection;
 using Microsoft.Extensions.Logging;
+using TsThinLic.Emulator;
 using TsThinLic.Host;
 using TsThinLic.Logging;
 using TsThinLic.Rdp;
@@ -11,14 +12,14 @@ namespace TsThinLic.Tests.Diagnostics;
 /// <summary>
 /// Every log event of the product is declared in its assembly's one log class, each with an event ID of its own
 /// (across all assemblies) in its area's range: the core 100 licensing, 300 stores, 700 doctor; Replay 500; Rdp 600;
-/// the host 800.
+/// the host 800; the emulator's server (serve) 400 (the C library's NativeLog has 900).
 /// </summary>
 public sealed class LogEventTests
 {
     [Fact]
     public void EveryEventHasItsOwnIdInTheRangeOfItsArea()
     {
-        var events = new[] { typeof(Log), typeof(ReplayLog), typeof(RdpLog), typeof(HostLog) }
+        var events = new[] { typeof(Log), typeof(ReplayLog), typeof(RdpLog), typeof(HostLog), typeof(EmulatorLog) }
             .SelectMany(type => type.GetMethods(BindingFlags.Public | BindingFlags.Static).Select(m => (Class: type.Name, m.Name, Attribute: m.GetCustomAttribute<LoggerMessageAttribute>())))
             .Where(e => e.Attribute is not null)
             .ToList();
@@ -33,6 +34,7 @@ public sealed class LogEventTests
                 ("ReplayLog", _) => "replay",
                 ("RdpLog", _) => "probe",
                 ("HostLog", _) => "command",
+                ("EmulatorLog", _) => "serve",
                 (_, _) when name.StartsWith("Store", StringComparison.Ordinal) && id is >= 300 and < 400 => "store",
                 (_, _) when name.StartsWith("Doctor", StringComparison.Ordinal) => "doctor",
                 _ => "licensing",
@@ -44,6 +46,7 @@ public sealed class LogEventTests
                 "probe" => (600, 699),
                 "doctor" => (700, 799),
                 "command" => (800, 899),
+                "serve" => (400, 499),
                 _ => (100, 199),
             };
             Assert.True(id >= low && id <= high, $"{@class}.{name}: event {id} is outside the {area} range {low}-{high}");
