@@ -18,8 +18,9 @@ namespace TsThinLic.Host;
 /// </summary>
 internal static class LicenseCommand
 {
-    public static Command Create(TextWriter output, TextWriter error)
+    public static Command Create(TextWriter output, TextWriter error, DoctorEnvironment environment)
     {
+        ArgumentNullException.ThrowIfNull(environment);
         var storeOption = new Option<string?>("--store")
         {
             Description = "Where the HWID and CALs are kept: memory, registry (Windows), reg:FILE.reg, flash:PATH (a partition image), file:PATH. Default: the profile's store, else file:" + StoreSelection.DefaultFilePath(),
@@ -54,7 +55,7 @@ internal static class LicenseCommand
             {
                 try
                 {
-                    return await ProbeCommand.LicenseAgainstServerAsync(server, opened, parseResult.GetValue(userOption)!, parseResult.GetValue(machineOption)!, parseResult.GetValue(timeoutOption), json, output, error, logger, cancellationToken).ConfigureAwait(false);
+                    return await ProbeCommand.LicenseAgainstServerAsync(server, opened, parseResult.GetValue(userOption)!, parseResult.GetValue(machineOption)!, parseResult.GetValue(timeoutOption), json ? null : HostApp.StyleFor(parseResult, environment), output, error, logger, cancellationToken).ConfigureAwait(false);
                 }
                 catch (LicenseStoreException exception)
                 {
@@ -71,17 +72,17 @@ internal static class LicenseCommand
                 MachineName = parseResult.GetValue(machineOption)!,
                 Timeout = TimeSpan.FromSeconds(parseResult.GetValue(timeoutOption)),
                 PlatformId = opened.PlatformId,
-                OnPdu = json ? null : record => output.WriteLine(
-                    $"{(record.Direction == LicensingPduDirection.Server ? "server → client" : "client → server")}  {Name(record.MessageType),-28} {record.Bytes.Length,5} bytes"),
             };
 
             StoreVerification? verification;
             LicensingExchangeResult result;
+            long started;
             try
             {
                 // Verify reads the store too: a store it cannot read (a registry key whose ACL denies this account)
                 // is the same clean exit 2 as one the exchange cannot read, not an unhandled exception.
                 verification = (opened.Store as IVerifiableLicenseStore)?.Verify();
+                started = environment.Time.GetTimestamp();
                 result = await RunAgainstEmulatorAsync(opened.Store, options, logger, cancellationToken).ConfigureAwait(false);
             }
             catch (LicenseStoreException exception)
@@ -94,7 +95,9 @@ internal static class LicenseCommand
 
             if (!json)
             {
-                output.WriteLine();
+                // The outcome first, then the PDU flow; the store only when it has something to say.
+                LicenseOutcomeView.Write(output, HostApp.StyleFor(parseResult, environment), result, environment.Time.GetElapsedTime(started), opened, verification);
+                return result.Succeeded ? HostApp.ExitOk : HostApp.ExitProblem;
             }
 
             HostApp.WriteFields(output, json, writer =>

@@ -19,8 +19,9 @@ namespace TsThinLic.Host;
 /// </summary>
 internal static class ProbeCommand
 {
-    public static Command Create(TextWriter output, TextWriter error)
+    public static Command Create(TextWriter output, TextWriter error, DoctorEnvironment environment)
     {
+        ArgumentNullException.ThrowIfNull(environment);
         var targetArgument = new Argument<string>("server") { Description = "HOST or HOST:PORT of the RDP server (port 3389 by default)." };
         var securityOption = new Option<string>("--security") { Description = "tls, rdp (Standard RDP Security) or auto (TLS, then RDP if the server refuses TLS).", DefaultValueFactory = _ => "auto" };
         securityOption.AcceptOnlyFromAmong("tls", "rdp", "auto");
@@ -90,6 +91,12 @@ internal static class ProbeCommand
                 DurableFile.Write(secretsPath, secrets.ToArray());
             }
 
+            if (!parseResult.GetValue(jsonOption))
+            {
+                ProbeOutcomeView.Write(output, HostApp.StyleFor(parseResult, environment), result, Meaning(result), null, storeSpec is not null || profile is not null ? opened : null, null);
+                return ExitCode(result);
+            }
+
             HostApp.WriteFields(output, parseResult.GetValue(jsonOption), writer =>
             {
                 Describe(result, options, writer);
@@ -105,7 +112,8 @@ internal static class ProbeCommand
     }
 
     /// <summary><c>tsthinlic license --server HOST[:PORT]</c>: the probe's connection, with the store to persist into.</summary>
-    internal static async Task<int> LicenseAgainstServerAsync(string server, StoreSelection store, string user, string machine, double timeout, bool json, TextWriter output, TextWriter error, ILogger logger, CancellationToken cancellationToken)
+    /// <param name="style">The text view's style; null for JSON.</param>
+    internal static async Task<int> LicenseAgainstServerAsync(string server, StoreSelection store, string user, string machine, double timeout, TerminalStyle? style, TextWriter output, TextWriter error, ILogger logger, CancellationToken cancellationToken)
     {
         if (!TryParseTarget(server, out string host, out int port) || !(timeout is > 0 and <= 3600))
         {
@@ -116,7 +124,13 @@ internal static class ProbeCommand
         var options = new RdpProbeOptions { UserName = user, MachineName = machine, PlatformId = store.PlatformId, Timeout = TimeSpan.FromSeconds(timeout) };
         StoreVerification? verification = (store.Store as IVerifiableLicenseStore)?.Verify();
         ProbeResult result = await RunAsync(store.Store, options, host, port, logger, cancellationToken).ConfigureAwait(false);
-        HostApp.WriteFields(output, json, writer =>
+        if (style is not null)
+        {
+            ProbeOutcomeView.Write(output, style, result, Meaning(result), null, store, verification);
+            return ExitCode(result);
+        }
+
+        HostApp.WriteFields(output, json: true, writer =>
         {
             Describe(result, options, writer);
             LicenseCommand.DescribeStore(store, verification, writer);
@@ -315,7 +329,8 @@ internal static class ProbeCommand
         };
     }
 
-    private static string Meaning(ProbeResult result)
+    /// <summary>What the outcome means, in words: the probe's "meaning" field and the text view's sentence.</summary>
+    internal static string Meaning(ProbeResult result)
     {
         if (result.Succeeded)
         {
