@@ -81,6 +81,10 @@ internal static class HostApp
         root.Subcommands.Add(ProbeCommand.Create(output, error, doctor));
         root.Subcommands.Add(ReplayCommand.Create(output, error));
         root.Subcommands.Add(CaptureToTranscriptCommand.Create(output, error));
+        root.Subcommands.Add(FleetCommand.Create(output, error, doctor));
+        root.Subcommands.Add(CompletionCommand.Create(output));
+        root.Subcommands.Add(CompletionCommand.CreateGenerator(output));
+        CommandExamples.Apply(root);
 
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
