@@ -94,6 +94,9 @@ internal static class HostApp
                 await error.WriteLineAsync(parseError.Message).ConfigureAwait(false);
             }
 
+            // What to do: the command's own help, which ends with examples.
+            string commandPath = string.Join(' ', parsed.CommandResult.Command.Parents.OfType<Command>().Where(c => c is not RootCommand).Select(c => c.Name).Reverse().Append(parsed.CommandResult.Command is RootCommand ? string.Empty : parsed.CommandResult.Command.Name)).Trim();
+            await error.WriteLineAsync($"Try 'tsthinlic {(commandPath.Length > 0 ? commandPath + " " : string.Empty)}--help' for its options and examples.").ConfigureAwait(false);
             return ExitCannotRun;
         }
 

@@ -49,14 +49,14 @@ internal static class ProbeCommand
         {
             if (!TryParseTarget(parseResult.GetValue(targetArgument)!, out string host, out int port))
             {
-                await error.WriteLineAsync("server must be HOST or HOST:PORT with a port from 1 to 65535").ConfigureAwait(false);
+                await error.WriteLineAsync($"'{parseResult.GetValue(targetArgument)}' is not a server: give HOST or HOST:PORT with a port from 1 to 65535 (e.g. rds01.example.com or 10.0.0.5:3390)").ConfigureAwait(false);
                 return HostApp.ExitCannotRun;
             }
 
             double timeout = parseResult.GetValue(timeoutOption);
             if (!(timeout is > 0 and <= 3600))
             {
-                await error.WriteLineAsync("--timeout must be between 0 and 3600 seconds").ConfigureAwait(false);
+                await error.WriteLineAsync($"--timeout {timeout} is out of range: give seconds above 0 and at most 3600 (e.g. --timeout 20)").ConfigureAwait(false);
                 return HostApp.ExitCannotRun;
             }
 

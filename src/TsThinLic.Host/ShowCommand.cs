@@ -61,13 +61,16 @@ internal static class ShowCommand
                 return HostApp.ExitCannotRun;
             }
 
+            // Damage is a problem; a clone or an ACL is reported in storeHealth but is no failure to read (a .reg brought
+            // from another terminal is always another device's).
+            int exitCode = verification is not null && verification.Findings.Any(f => f.Kind == StoreFindingKind.Corrupt) ? HostApp.ExitProblem : HostApp.ExitOk;
             if (!json)
             {
                 ShowView.Write(output, style, $"{opened.Kind}:{opened.Location}", snapshot, verification, now, advanced);
+                return exitCode;
             }
-            else
-            {
-                HostApp.WriteFields(output, json, writer =>
+
+            HostApp.WriteFields(output, json, writer =>
             {
                 StoreView.Describe($"{opened.Kind}:{opened.Location}", snapshot, now, writer);
                 if (verification is not null && verification.Findings.Any(f => f.Kind == StoreFindingKind.Corrupt))
@@ -79,11 +82,8 @@ internal static class ShowCommand
                 StoreMaintenance.DescribeHealth(writer, verification, []);
                 writer.EndObject();
             });
-            }
 
-            // Damage is a problem; a clone or an ACL is reported in storeHealth but is no failure to read (a .reg brought
-            // from another terminal is always another device's).
-            return verification is not null && verification.Findings.Any(f => f.Kind == StoreFindingKind.Corrupt) ? HostApp.ExitProblem : HostApp.ExitOk;
+            return exitCode;
         });
         return command;
     }

@@ -112,8 +112,11 @@ public sealed class FleetCommandTests : IDisposable
         var (exit, output, _) = await HostRunner.RunAsync(Fixed, "fleet", directory);
 
         Assert.Equal(1, exit);
-        Assert.Contains("Clones (devices sharing a HWID)    2 HWIDs on 7 devices", output, StringComparison.Ordinal);
-        Assert.Contains("Malformed reports                  7 files", output, StringComparison.Ordinal);
+        Assert.Matches(@"Clones \(devices sharing a HWID\) +2 HWIDs on 7 devices", output);
+        Assert.Matches("CALs of another HWID +5 devices", output);
+        Assert.Matches("Unreadable stores +5 devices", output);
+        Assert.Matches("Malformed reports +7 files", output);
+        Assert.Contains("HWID 096ffef8  4 devices: EVIL", output, StringComparison.Ordinal);
         Assert.Contains("EVIL\\x1b]0;owned\\x07", output, StringComparison.Ordinal);
         Assert.DoesNotContain('\u001b', output);
     }
