@@ -97,7 +97,7 @@ internal static class LicenseOutcomeView
     {
         ArgumentNullException.ThrowIfNull(store);
         IReadOnlyList<QuarantinedImage> keptNow = store.Quarantine?.Kept ?? [];
-        var worth = verification?.Findings.Where(f => f.Kind is StoreFindingKind.Corrupt or StoreFindingKind.Clone or StoreFindingKind.Attention).ToList() ?? [];
+        IReadOnlyList<StoreFinding> worth = StoreFindingView.Worth(verification);
         if (worth.Count == 0 && keptNow.Count == 0)
         {
             return;
@@ -106,13 +106,7 @@ internal static class LicenseOutcomeView
         output.WriteLine();
         style.Write(output, TerminalStyle.Bold, $"Store {TerminalText.Escape(store.Kind)}:{TerminalText.Escape(store.Location)}");
         output.WriteLine();
-        foreach (StoreFinding finding in worth)
-        {
-            Diagnostics.DoctorVerdict verdict = finding.Kind == StoreFindingKind.Corrupt ? Diagnostics.DoctorVerdict.Problem : Diagnostics.DoctorVerdict.Warning;
-            output.Write("  ");
-            style.Write(output, TerminalStyle.ColorOf(verdict), style.Mark(verdict));
-            output.WriteLine($" {TerminalText.Escape(finding.Record)}: {TerminalText.Escape(finding.Detail)}");
-        }
+        StoreFindingView.Write(output, style, worth);
 
         foreach (QuarantinedImage image in keptNow)
         {

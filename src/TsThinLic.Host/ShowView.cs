@@ -130,7 +130,7 @@ internal static class ShowView
             return;
         }
 
-        var worth = verification.Findings.Where(f => f.Kind is StoreFindingKind.Corrupt or StoreFindingKind.Clone or StoreFindingKind.Attention).ToList();
+        IReadOnlyList<StoreFinding> worth = StoreFindingView.Worth(verification);
         if (worth.Count == 0 && verification.Quarantined.Count == 0)
         {
             return;
@@ -139,13 +139,7 @@ internal static class ShowView
         output.WriteLine();
         style.Write(output, TerminalStyle.Bold, "Store health");
         output.WriteLine();
-        foreach (StoreFinding finding in worth)
-        {
-            Diagnostics.DoctorVerdict verdict = finding.Kind == StoreFindingKind.Corrupt ? Diagnostics.DoctorVerdict.Problem : Diagnostics.DoctorVerdict.Warning;
-            output.Write("  ");
-            style.Write(output, TerminalStyle.ColorOf(verdict), style.Mark(verdict));
-            output.WriteLine($" {Text(finding.Record)}: {Text(finding.Detail)}");
-        }
+        StoreFindingView.Write(output, style, worth);
 
         if (verification.Findings.Any(f => f.Kind == StoreFindingKind.Corrupt))
         {
