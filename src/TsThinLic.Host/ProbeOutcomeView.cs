@@ -12,9 +12,31 @@ namespace TsThinLic.Host;
 /// </summary>
 internal static class ProbeOutcomeView
 {
+    /// <summary>
+    /// The line under the outcome for the server's verdict after licensing (main's ProbeResult.Verdict / ErrorInfo: a
+    /// Demand Active, a Set Error Info PDU with its ERRINFO name, meaning and fix, or a disconnect without a reason),
+    /// in words; given to <see cref="Write"/> as its verdict.
+    /// </summary>
+    /// <param name="accepted">Demand Active came: the session would start.</param>
+    /// <param name="pduName">The PDU that carried the verdict ("demand-active", "set-error-info", …).</param>
+    /// <param name="errorInfoName">The ERRINFO_* name, when the server sent one.</param>
+    /// <param name="errorInfoMeaning">What that code means.</param>
+    /// <param name="fix">What to do about it, when known.</param>
+    public static string VerdictSentence(bool accepted, string pduName, string? errorInfoName, string? errorInfoMeaning, string? fix)
+    {
+        ArgumentNullException.ThrowIfNull(pduName);
+        if (accepted)
+        {
+            return "Server verdict: Demand Active: the server accepted the client and its licensing; the session would start.";
+        }
+
+        string why = errorInfoName is null ? $"{pduName}, no reason given" : $"{errorInfoName}: {errorInfoMeaning}";
+        return $"Server verdict: the server refused the session after licensing ({why}).{(fix is null ? string.Empty : $" Fix: {fix}.")}";
+    }
+
     /// <param name="meaning">What the outcome means (<see cref="ProbeCommand.Meaning"/>).</param>
-    /// <param name="verdict">The server's verdict after licensing, in words, when the probe saw one; null when not.</param>
-    public static void Write(TextWriter output, TerminalStyle style, ProbeResult result, string meaning, string? verdict, StoreSelection? store, StoreVerification? verification)
+    /// <param name="verdict">The server's verdict after licensing (<see cref="VerdictSentence"/>) and whether it let the client in, when the probe saw one; null when not.</param>
+    public static void Write(TextWriter output, TerminalStyle style, ProbeResult result, string meaning, (string Text, bool Accepted)? verdict, StoreSelection? store, StoreVerification? verification)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(style);
@@ -23,11 +45,18 @@ internal static class ProbeOutcomeView
         string sentence = result.Succeeded
             ? LicenseOutcomeView.Sentence(true, result.Outcome, result.StoredLicense, result.PresentedLicense, null, string.Empty)
             : $"Not licensed at {TerminalText.Escape(result.Host)}:{result.Port}: {TerminalText.Escape(meaning)}.";
-        style.Write(output, result.Succeeded ? TerminalStyle.Green : TerminalStyle.Red, sentence);
-        output.WriteLine();
-        if (verdict is not null)
+        bool refused = result.Succeeded && verdict is { Accepted: false };
+        if (refused)
         {
-            output.WriteLine(TerminalText.Escape(verdict));
+            // Licensing went through, but the session would not start: that, not the licensing outcome, is the news.
+            sentence = "Not let in: licensing completed, but the server refused the session after it (its verdict below).";
+        }
+
+        style.Write(output, result.Succeeded && !refused ? TerminalStyle.Green : TerminalStyle.Red, sentence);
+        output.WriteLine();
+        if (verdict is { } said)
+        {
+            output.WriteLine(TerminalText.Escape(said.Text));
         }
 
         if (result.Failure is { } failure)

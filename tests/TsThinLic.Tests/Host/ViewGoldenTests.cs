@@ -173,6 +173,14 @@ public sealed class ViewGoldenTests
     }
 
     [Fact]
+    public void ProbeWithTheServersVerdictSaysItUnderTheOutcome()
+    {
+        var result = new ProbeResult("rds01.example", 3389) { Outcome = LicensingOutcome.ValidClient, Total = TimeSpan.FromMilliseconds(20) };
+        (string, bool) verdict = (ProbeOutcomeView.VerdictSentence(false, "set-error-info", "ERRINFO_LICENSE_NO_LICENSE", "no license was available", "add CALs to the license server"), false);
+        GoldenFile.AssertMatches("probe-verdict-refused-pipe", Render(w => ProbeOutcomeView.Write(w, TerminalStyle.Plain, result, ProbeCommand.Meaning(result), verdict, null, null)));
+    }
+
+    [Fact]
     public void ProbeRefused()
     {
         var result = new ProbeResult("10.0.0.9", 3389) { Failure = new ConnectionFailure(ConnectionFailureReason.ConnectFailed, ConnectionPhase.TcpConnect, "connect to 10.0.0.9:3389: Connection refused"), Total = TimeSpan.FromMilliseconds(1) };
