@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using TsThinLic.Diagnostics;
+using TsThinLic.Records;
 using TsThinLic.Storage;
 using TsThinLic.Storage.Registry;
 
@@ -55,11 +56,18 @@ internal static class DoctorCommand
                     ? DoctorCheck.Skipped(DoctorCheckIds.ServerReachable, "no --server given")
                     : await ServerReachabilityCheck.RunAsync(host, port, environment, cancellationToken).ConfigureAwait(false),
             };
-            checks.AddRange(CheckStore(target!, environment));
+            checks.AddRange(CheckStore(target!, environment, out LicenseStoreSnapshot? snapshot));
 
             var report = new DoctorReport(checks);
             report.Log(logger);
-            HostApp.WriteFields(output, parseResult.GetValue(jsonOption), writer =>
+            string storeText = target!.Path.Length > 0 ? $"{target.Kind}:{target.Path}" : target.Kind;
+            if (!parseResult.GetValue(jsonOption))
+            {
+                DoctorChecklistView.Write(output, HostApp.StyleFor(parseResult, environment), report, storeText, server is null ? null : $"{host}:{port}");
+                return report.IsHealthy ? HostApp.ExitOk : HostApp.ExitProblem;
+            }
+
+            HostApp.WriteFields(output, json: true, writer =>
             {
                 writer.WriteString("store", target!.Path.Length > 0 ? $"{target.Kind}:{target.Path}" : target.Kind);
                 if (server is not null)
@@ -68,6 +76,7 @@ internal static class DoctorCommand
                 }
 
                 report.Describe(writer, FixCommandLine);
+                DoctorDeviceSummary.Describe(writer, environment.DeviceName, environment.Time.GetUtcNow(), snapshot);
             });
 
             return report.IsHealthy ? HostApp.ExitOk : HostApp.ExitProblem;
@@ -86,7 +95,12 @@ internal static class DoctorCommand
 
     /// <summary>Checks 2 to 8: the medium first, then (when it can be read) what the store holds.</summary>
     internal static IReadOnlyList<DoctorCheck> CheckStore(StoreTarget target, DoctorEnvironment environment)
+        => CheckStore(target, environment, out _);
+
+    /// <summary>As <see cref="CheckStore(StoreTarget, DoctorEnvironment)"/>; <paramref name="snapshot"/> is what the store holds, null when it could not be read.</summary>
+    internal static IReadOnlyList<DoctorCheck> CheckStore(StoreTarget target, DoctorEnvironment environment, out LicenseStoreSnapshot? snapshot)
     {
+        snapshot = null;
         const string Unreadable = "the store cannot be read (see store-access)";
         DateTimeOffset now = environment.Time.GetUtcNow();
         DoctorCheck access = DoctorCheck.Skipped(DoctorCheckIds.StoreAccess, "the registry's ACL and write filter are read once the key is open");
@@ -132,6 +146,7 @@ internal static class DoctorCommand
             return [CannotRead(access, TsThinLic.Storage.Files.OsErrorText.Explain(exception)), .. LicenseDoctor.SkipStoreContent(Unreadable)];
         }
 
+        snapshot = verification.Loaded;
         return [access, .. LicenseDoctor.CheckStoreContent(verification, now)];
     }
 

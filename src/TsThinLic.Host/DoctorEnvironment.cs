@@ -1,6 +1,6 @@
 namespace TsThinLic.Host;
 
-/// <summary>What <c>tsthinlic doctor</c> takes from the world, injectable so that tests are deterministic: the clock, the TCP connector and the file inspector.</summary>
+/// <summary>What <c>tsthinlic doctor</c> (and the views: clock, terminal) takes from the world, injectable so that tests are deterministic: the clock, the TCP connector and the file inspector.</summary>
 internal sealed class DoctorEnvironment
 {
     /// <summary>The real clock, sockets and file system.</summary>
@@ -12,6 +12,15 @@ internal sealed class DoctorEnvironment
     public IServerConnector Connector { get; init; } = TcpServerConnector.Instance;
 
     public IStoreFileInspector Files { get; init; } = PosixStoreFileInspector.Instance;
+
+    /// <summary>
+    /// How the text views dress their output; null detects it from the process (a terminal, NO_COLOR, the locale).
+    /// Tests give it, so TTY and non-TTY output are both checked.
+    /// </summary>
+    public TerminalStyle? Terminal { get; init; }
+
+    /// <summary>The device's name in <c>doctor --json</c> (for <c>tsthinlic fleet</c>).</summary>
+    public string DeviceName { get; init; } = Environment.MachineName;
 
     /// <summary>How long the TCP connect may take before the server counts as unreachable.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);

@@ -68,19 +68,24 @@ internal static class HostApp
         var root = new RootCommand("TsThinLic: the client side of RDP licensing ([MS-RDPELE]) for thin clients.");
         root.Options.Add(HostLogging.Verbose);
         root.Options.Add(HostLogging.Format);
+        root.Options.Add(NoColor);
         root.Subcommands.Add(DecodeCommand.Create(output, error));
-        root.Subcommands.Add(LicenseCommand.Create(input, output, error));
+        root.Subcommands.Add(LicenseCommand.Create(input, output, error, doctor));
         root.Subcommands.Add(StoreCommand.Create(output, error));
-        root.Subcommands.Add(ShowCommand.Create(output, error));
+        root.Subcommands.Add(ShowCommand.Create(output, error, doctor));
         root.Subcommands.Add(DoctorCommand.Create(output, error, doctor));
         root.Subcommands.Add(WipeCommand.Create(input, output, error));
         root.Subcommands.Add(HwidCommand.Create(input, output, error));
         root.Subcommands.Add(ExportCommand.Create(output, error));
         root.Subcommands.Add(ImportCommand.Create(input, output, error));
-        root.Subcommands.Add(ProbeCommand.Create(input, output, error));
+        root.Subcommands.Add(ProbeCommand.Create(input, output, error, doctor));
         root.Subcommands.Add(ServeCommand.Create(output, error));
         root.Subcommands.Add(ReplayCommand.Create(output, error));
         root.Subcommands.Add(CaptureToTranscriptCommand.Create(output, error));
+        root.Subcommands.Add(FleetCommand.Create(output, error, doctor));
+        root.Subcommands.Add(CompletionCommand.Create(output));
+        root.Subcommands.Add(CompletionCommand.CreateGenerator(output));
+        CommandExamples.Apply(root);
 
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -90,12 +95,28 @@ internal static class HostApp
                 await error.WriteLineAsync(parseError.Message).ConfigureAwait(false);
             }
 
+            // What to do: the command's own help, which ends with examples.
+            string commandPath = string.Join(' ', parsed.CommandResult.Command.Parents.OfType<Command>().Where(c => c is not RootCommand).Select(c => c.Name).Reverse().Append(parsed.CommandResult.Command is RootCommand ? string.Empty : parsed.CommandResult.Command.Name)).Trim();
+            await error.WriteLineAsync($"Try 'tsthinlic {(commandPath.Length > 0 ? commandPath + " " : string.Empty)}--help' for its options and examples.").ConfigureAwait(false);
             return ExitCannotRun;
         }
 
         // Exceptions come back here (not System.CommandLine's handler, which prints a stack trace and exits 1).
         var configuration = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };
         return await parsed.InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>--no-color: no SGR colour even on a terminal (as NO_COLOR does).</summary>
+    public static Option<bool> NoColor { get; } = new("--no-color") { Description = "Never colour the output (NO_COLOR set does the same).", Recursive = true };
+
+    /// <summary>The style the text views use: the environment's when a test gives one, else detected; --no-color wins.</summary>
+    internal static TerminalStyle StyleFor(ParseResult parseResult, DoctorEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(parseResult);
+        ArgumentNullException.ThrowIfNull(environment);
+        bool noColor = parseResult.GetValue(NoColor);
+        TerminalStyle style = environment.Terminal ?? TerminalStyle.Detect(noColor, Environment.GetEnvironmentVariable, !Console.IsOutputRedirected);
+        return noColor ? style with { Color = false } : style;
     }
 
     /// <summary>

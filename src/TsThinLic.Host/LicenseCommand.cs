@@ -20,8 +20,9 @@ namespace TsThinLic.Host;
 /// </summary>
 internal static class LicenseCommand
 {
-    public static Command Create(TextReader input, TextWriter output, TextWriter error)
+    public static Command Create(TextReader input, TextWriter output, TextWriter error, DoctorEnvironment environment)
     {
+        ArgumentNullException.ThrowIfNull(environment);
         var storeOption = new Option<string?>("--store")
         {
             Description = "Where the HWID and CALs are kept: memory, registry (Windows), reg:FILE.reg, flash:PATH (a partition image), file:PATH. Default: the profile's store, else file:" + StoreSelection.DefaultFilePath(),
@@ -89,7 +90,7 @@ internal static class LicenseCommand
                 using NlaCredentials? disposeCredentials = nla;
                 try
                 {
-                    return await ProbeCommand.LicenseAgainstServerAsync(server, opened, parseResult.GetValue(userOption)!, parseResult.GetValue(machineOption)!, parseResult.GetValue(timeoutOption), json, output, error, logger, cancellationToken, nla, expected, parseResult.GetValue(keyLogOption)).ConfigureAwait(false);
+                    return await ProbeCommand.LicenseAgainstServerAsync(server, opened, parseResult.GetValue(userOption)!, parseResult.GetValue(machineOption)!, parseResult.GetValue(timeoutOption), json ? null : HostApp.StyleFor(parseResult, environment), output, error, logger, cancellationToken, nla, expected, parseResult.GetValue(keyLogOption)).ConfigureAwait(false);
                 }
                 catch (LicenseStoreException exception)
                 {
@@ -106,17 +107,17 @@ internal static class LicenseCommand
                 MachineName = parseResult.GetValue(machineOption)!,
                 Timeout = TimeSpan.FromSeconds(parseResult.GetValue(timeoutOption)),
                 PlatformId = opened.PlatformId,
-                OnPdu = json ? null : record => output.WriteLine(
-                    $"{(record.Direction == LicensingPduDirection.Server ? "server → client" : "client → server")}  {Name(record.MessageType),-28} {record.Bytes.Length,5} bytes"),
             };
 
             StoreVerification? verification;
             LicensingExchangeResult result;
+            long started;
             try
             {
                 // Verify reads the store too: a store it cannot read (a registry key whose ACL denies this account)
                 // is the same clean exit 2 as one the exchange cannot read, not an unhandled exception.
                 verification = (opened.Store as IVerifiableLicenseStore)?.Verify();
+                started = environment.Time.GetTimestamp();
                 result = await RunAgainstEmulatorAsync(opened.Store, options, logger, cancellationToken).ConfigureAwait(false);
             }
             catch (LicenseStoreException exception)
@@ -129,7 +130,9 @@ internal static class LicenseCommand
 
             if (!json)
             {
-                output.WriteLine();
+                // The outcome first, then the PDU flow; the store only when it has something to say.
+                LicenseOutcomeView.Write(output, HostApp.StyleFor(parseResult, environment), result, environment.Time.GetElapsedTime(started), opened, verification);
+                return result.Succeeded ? HostApp.ExitOk : HostApp.ExitProblem;
             }
 
             HostApp.WriteFields(output, json, writer =>

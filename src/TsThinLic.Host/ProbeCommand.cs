@@ -21,8 +21,9 @@ namespace TsThinLic.Host;
 /// </summary>
 internal static class ProbeCommand
 {
-    public static Command Create(TextReader input, TextWriter output, TextWriter error)
+    public static Command Create(TextReader input, TextWriter output, TextWriter error, DoctorEnvironment environment)
     {
+        ArgumentNullException.ThrowIfNull(environment);
         var targetArgument = new Argument<string>("server") { Description = "HOST or HOST:PORT of the RDP server (port 3389 by default)." };
         var securityOption = new Option<string>("--security") { Description = "tls, rdp (Standard RDP Security), nla (Network Level Authentication: CredSSP over NTLMv2) or auto (TLS; RDP if the server refuses TLS; NLA if it requires it and a password is given).", DefaultValueFactory = _ => "auto" };
         securityOption.AcceptOnlyFromAmong("tls", "rdp", "nla", "auto");
@@ -61,7 +62,7 @@ internal static class ProbeCommand
         {
             if (!TryParseTarget(parseResult.GetValue(targetArgument)!, out string host, out int port))
             {
-                await error.WriteLineAsync("server must be HOST or HOST:PORT with a port from 1 to 65535").ConfigureAwait(false);
+                await error.WriteLineAsync($"'{parseResult.GetValue(targetArgument)}' is not a server: give HOST or HOST:PORT with a port from 1 to 65535 (e.g. rds01.example.com or 10.0.0.5:3390)").ConfigureAwait(false);
                 return HostApp.ExitCannotRun;
             }
 
@@ -69,7 +70,7 @@ internal static class ProbeCommand
             double verdictTimeout = parseResult.GetValue(verdictTimeoutOption);
             if (!(timeout is > 0 and <= 3600) || !(verdictTimeout is > 0 and <= 3600))
             {
-                await error.WriteLineAsync("--timeout and --verdict-timeout must be between 0 and 3600 seconds").ConfigureAwait(false);
+                await error.WriteLineAsync($"--timeout {timeout} / --verdict-timeout {verdictTimeout}: each must be above 0 and at most 3600 seconds (e.g. --timeout 20)").ConfigureAwait(false);
                 return HostApp.ExitCannotRun;
             }
 
@@ -143,6 +144,12 @@ internal static class ProbeCommand
                 DurableFile.Write(secretsPath, secrets.ToArray());
             }
 
+            if (!parseResult.GetValue(jsonOption))
+            {
+                ProbeOutcomeView.Write(output, HostApp.StyleFor(parseResult, environment), result, Meaning(result), VerdictLine(result), storeSpec is not null || profile is not null ? opened : null, null);
+                return ExitCode(result);
+            }
+
             HostApp.WriteFields(output, parseResult.GetValue(jsonOption), writer =>
             {
                 Describe(result, options, writer);
@@ -157,8 +164,15 @@ internal static class ProbeCommand
         return command;
     }
 
+    /// <summary>The server's verdict after licensing as the text view's line, when the probe saw one.</summary>
+    private static (string Text, bool Accepted)? VerdictLine(ProbeResult result)
+        => result.Verdict is { } verdict
+            ? (ProbeOutcomeView.VerdictSentence(verdict.Accepted, verdict.PduName, verdict.ErrorInfoDescription?.Name, verdict.ErrorInfoDescription?.Meaning, verdict.ErrorInfoDescription?.Fix), verdict.Accepted)
+            : null;
+
     /// <summary><c>tsthinlic license --server HOST[:PORT]</c>: the probe's connection, with the store to persist into.</summary>
-    internal static async Task<int> LicenseAgainstServerAsync(string server, StoreSelection store, string user, string machine, double timeout, bool json, TextWriter output, TextWriter error, ILogger logger, CancellationToken cancellationToken, NlaCredentials? credentials = null, byte[]? expectedCertificate = null, string? keyLogPath = null)
+    /// <param name="style">The text view's style; null for JSON.</param>
+    internal static async Task<int> LicenseAgainstServerAsync(string server, StoreSelection store, string user, string machine, double timeout, TerminalStyle? style, TextWriter output, TextWriter error, ILogger logger, CancellationToken cancellationToken, NlaCredentials? credentials = null, byte[]? expectedCertificate = null, string? keyLogPath = null)
     {
         if (!TryParseTarget(server, out string host, out int port) || !(timeout is > 0 and <= 3600))
         {
@@ -178,7 +192,13 @@ internal static class ProbeCommand
         StoreVerification? verification = (store.Store as IVerifiableLicenseStore)?.Verify();
         ProbeResult result = await RunAsync(store.Store, options, host, port, logger, cancellationToken).ConfigureAwait(false);
         keyLogFile?.ReportProblem(error);
-        HostApp.WriteFields(output, json, writer =>
+        if (style is not null)
+        {
+            ProbeOutcomeView.Write(output, style, result, Meaning(result), VerdictLine(result), store, verification);
+            return ExitCode(result);
+        }
+
+        HostApp.WriteFields(output, json: true, writer =>
         {
             Describe(result, options, writer);
             LicenseCommand.DescribeStore(store, verification, writer);
@@ -406,7 +426,8 @@ internal static class ProbeCommand
         };
     }
 
-    private static string Meaning(ProbeResult result)
+    /// <summary>What the outcome means, in words: the probe's "meaning" field and the text view's sentence.</summary>
+    internal static string Meaning(ProbeResult result)
     {
         if (result.Succeeded)
         {

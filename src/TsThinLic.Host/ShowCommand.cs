@@ -62,22 +62,27 @@ internal static class ShowCommand
         writer.EndArray();
     }
 
-    public static Command Create(TextWriter output, TextWriter error)
+    public static Command Create(TextWriter output, TextWriter error, DoctorEnvironment environment)
     {
+        ArgumentNullException.ThrowIfNull(environment);
         var jsonOption = new Option<bool>("--json") { Description = "Print JSON." };
+        var advancedOption = new Option<bool>("--advanced", "-a") { Description = "Also show version, platform ID, license server ID, flags, certificate count and store key (TSCTST /a)." };
         var imageOption = new Option<string?>("--image") { Description = "Show a backup, an export or a quarantined copy (any store image) instead of the store; a damaged one is salvaged." };
         var command = new Command("show", "Show the HWID and every stored CAL, decoded (what TSCTST showed).");
         var storeArguments = new StoreArguments(command);
         command.Options.Add(jsonOption);
         command.Options.Add(imageOption);
+        command.Options.Add(advancedOption);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             ILogger logger = HostLogging.CreateLogger(parseResult, error, "TsThinLic.Show");
             bool json = parseResult.GetValue(jsonOption);
-            DateTimeOffset now = TimeProvider.System.GetUtcNow();
+            DateTimeOffset now = environment.Time.GetUtcNow();
+            TerminalStyle style = HostApp.StyleFor(parseResult, environment);
+            bool advanced = parseResult.GetValue(advancedOption);
             if (parseResult.GetValue(imageOption) is { } image)
             {
-                return await ShowImageAsync(Path.GetFullPath(image), parseResult, storeArguments, json, now, output, error).ConfigureAwait(false);
+                return await ShowImageAsync(Path.GetFullPath(image), parseResult, storeArguments, json ? null : (style, advanced), now, output, error).ConfigureAwait(false);
             }
 
             if (!storeArguments.TryOpen(parseResult, readOnly: true, out StoreSelection? selection, out string message, logger))
@@ -100,6 +105,15 @@ internal static class ShowCommand
                 return HostApp.ExitCannotRun;
             }
 
+            // Damage is a problem; a clone or an ACL is reported in storeHealth but is no failure to read (a .reg brought
+            // from another terminal is always another device's).
+            int exitCode = verification is not null && verification.Findings.Any(f => f.Kind == StoreFindingKind.Corrupt) ? HostApp.ExitProblem : HostApp.ExitOk;
+            if (!json)
+            {
+                ShowView.Write(output, style, $"{opened.Kind}:{opened.Location}", snapshot, verification, now, advanced);
+                return exitCode;
+            }
+
             HostApp.WriteFields(output, json, writer =>
             {
                 StoreView.Describe($"{opened.Kind}:{opened.Location}", snapshot, now, writer);
@@ -118,15 +132,14 @@ internal static class ShowCommand
                 writer.EndObject();
             });
 
-            // Damage is a problem; a clone or an ACL is reported in storeHealth but is no failure to read (a .reg brought
-            // from another terminal is always another device's).
-            return verification is not null && verification.Findings.Any(f => f.Kind == StoreFindingKind.Corrupt) ? HostApp.ExitProblem : HostApp.ExitOk;
+            return exitCode;
         });
         return command;
     }
 
     /// <summary>An image file: read whole if it is intact, else salvaged record by record, never written.</summary>
-    private static async Task<int> ShowImageAsync(string path, ParseResult parseResult, StoreArguments storeArguments, bool json, DateTimeOffset now, TextWriter output, TextWriter error)
+    /// <param name="text">The style and --advanced of the text view; null for JSON.</param>
+    private static async Task<int> ShowImageAsync(string path, ParseResult parseResult, StoreArguments storeArguments, (TerminalStyle Style, bool Advanced)? text, DateTimeOffset now, TextWriter output, TextWriter error)
     {
         // The geometry a flash partition image is read with: the profile's, else the default.
         Storage.Flash.FlashGeometry geometry = storeArguments.TryResolve(parseResult, out StoreTarget? target, out _) ? target!.Geometry : StoreSelection.DefaultFlashGeometry;
@@ -149,7 +162,22 @@ internal static class ShowCommand
             return HostApp.ExitCannotRun;
         }
 
-        HostApp.WriteFields(output, json, writer =>
+        if (text is { } view)
+        {
+            // As the image holds it, not filtered for this device: a quarantined copy is read to see what was lost.
+            ShowView.Write(output, view.Style, $"image:{path} ({format}{(intact ? ", intact" : ", DAMAGED")})", new LicenseStoreSnapshot(contents.HardwareId, contents.Licenses), null, now, view.Advanced);
+            if (!intact)
+            {
+                output.WriteLine();
+                output.WriteLine($"Read from a damaged image: {TerminalText.Escape(problem)}; salvaged {TerminalText.Escape(salvage)}.");
+                output.WriteLine("Nothing here is known to be intact; a CAL whose HWID matches and that decodes is very likely whole.");
+                output.WriteLine("To put what was read back into a store: tsthinlic import --salvage " + TerminalText.Escape(path));
+            }
+
+            return intact ? HostApp.ExitOk : HostApp.ExitProblem;
+        }
+
+        HostApp.WriteFields(output, json: true, writer =>
         {
             // As the image holds it, not filtered for this device: a quarantined copy is read to see what was lost.
             StoreView.Describe($"image:{path}", new LicenseStoreSnapshot(contents.HardwareId, contents.Licenses), now, writer);

@@ -88,6 +88,28 @@ public sealed class TerminalTextWriter : TextWriter
         return Task.CompletedTask;
     }
 
+    /// <summary>SGR parameters that reset every attribute.</summary>
+    public const string Reset = "0";
+
+    /// <summary>
+    /// Writes the view's own SGR sequence <c>ESC [ parameters m</c> to the inner writer, around the escaping every
+    /// other write goes through: the one deliberate way colour reaches the terminal. Only digits and ';' are taken as
+    /// parameters, so nothing but a colour or an attribute can be written this way (never text from outside).
+    /// </summary>
+    public void WriteStyle(string parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        foreach (char c in parameters)
+        {
+            if (!(char.IsAsciiDigit(c) || c == ';'))
+            {
+                throw new ArgumentException("SGR parameters are digits and ';' only", nameof(parameters));
+            }
+        }
+
+        Guard(() => _inner.Write($"\u001b[{parameters}m"));
+    }
+
     public override void Flush() => Guard(_inner.Flush);
 
     public override Task FlushAsync()

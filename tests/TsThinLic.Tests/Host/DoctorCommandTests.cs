@@ -621,13 +621,14 @@ public sealed class DoctorCommandTests : IDisposable
         string store = Write("file", _directory, hwid, [License(Mint(hwid, true, Now.AddDays(-100), Now.AddDays(-10)))]);
         Tighten(store);
 
-        var (exit, output, _) = await HostRunner.RunAsync(Fixed, "doctor", "--store", store);
+        var (exit, output, _) = await HostRunner.RunAsync(new DoctorEnvironment { Time = _time, Terminal = TerminalStyle.Plain }, "doctor", "--store", store);
 
+        // Issue 15's checklist: the verdict as a mark, the evidence, the fix and the events under a problem, a summary.
         Assert.Equal(1, exit);
-        Assert.Contains("healthy: no", output, StringComparison.Ordinal);
-        Assert.Contains("id: cal-expiry", output, StringComparison.Ordinal);
-        Assert.Contains("verdict: problem", output, StringComparison.Ordinal);
-        Assert.Contains("wipeFixes: no", output, StringComparison.Ordinal);
-        Assert.Contains("[0]: 1011", output, StringComparison.Ordinal);
+        Assert.Contains("[FAIL] CAL expiry", output, StringComparison.Ordinal);
+        Assert.Contains("expired on 2026-05-22", output, StringComparison.Ordinal);
+        Assert.Contains("explains server events 1011", output, StringComparison.Ordinal);
+        Assert.Matches(@"\d problems?(, \d warnings?)?: see the fixes above \(\d ok, 1 skipped\)\.", output);
+        Assert.DoesNotContain("wipeFixes", output, StringComparison.Ordinal);
     }
 }

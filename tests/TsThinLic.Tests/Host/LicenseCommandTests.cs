@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TsThinLic.Host;
 using Xunit;
 
 namespace TsThinLic.Tests.Host;
@@ -30,14 +31,20 @@ public sealed class LicenseCommandTests
     }
 
     [Fact]
-    public async Task TextShowsEachPduAsItGoesAndTheOutcome()
+    public async Task TextSaysTheOutcomeFirstThenEachPdu()
     {
-        var (exitCode, output, _) = await HostRunner.RunAsync("license", "--store", "memory");
+        var plain = new DoctorEnvironment { Terminal = TerminalStyle.Plain };
+        var (exitCode, output, _) = await HostRunner.RunAsync(plain, "license", "--store", "memory");
 
         Assert.Equal(0, exitCode);
-        Assert.Contains("server → client  LICENSE_REQUEST", output, StringComparison.Ordinal);
-        Assert.Contains("client → server  PLATFORM_CHALLENGE_RESPONSE", output, StringComparison.Ordinal);
-        Assert.Contains("outcome: license-issued", output, StringComparison.Ordinal);
+        Assert.StartsWith("Licensed: temporary CAL A02-6.00-S issued by TSTHINLIC-LS, valid until ", output, StringComparison.Ordinal);
+        Assert.Contains("server -> client  LICENSE_REQUEST", output, StringComparison.Ordinal);
+        Assert.Contains("client -> server  PLATFORM_CHALLENGE_RESPONSE", output, StringComparison.Ordinal);
+        Assert.Contains("exchange took ", output, StringComparison.Ordinal);
+
+        // A memory store has nothing to say about itself: no store block.
+        Assert.DoesNotContain("findings", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Store ", output, StringComparison.Ordinal);
     }
 
     [Fact]
