@@ -231,12 +231,12 @@ public static class TranscriptFormat
             ReplaySecrets secrets = exchange.Secrets;
             if (secrets.UserName is not null)
             {
-                text.Append("user ").AppendLine(secrets.UserName);
+                AppendName(text, "user", secrets.UserName);
             }
 
             if (secrets.MachineName is not null)
             {
-                text.Append("machine ").AppendLine(secrets.MachineName);
+                AppendName(text, "machine", secrets.MachineName);
             }
 
             if (secrets.PlatformId is { } platformId)
@@ -309,6 +309,54 @@ public static class TranscriptFormat
     // A comment is one line: text from a capture must not end it early and start a keyword line of its own.
     private static string OneLine(string text) => TerminalText.Escape(text);
 
+    /// <summary>
+    /// A name as <c>user NAME</c>, or as <c>user-hex UTF8HEX</c> when the line could not carry it exactly: a line
+    /// break would end it and start a keyword line of its own (a captured name is outside text), other control
+    /// characters would not survive an editor, and the parser trims the value.
+    /// </summary>
+    private static void AppendName(StringBuilder text, string keyword, string name)
+    {
+        bool plain = name.Trim() == name && !name.Any(c => c < 0x20 || c == 0x7F || char.IsWhiteSpace(c) && c != ' ');
+        if (plain)
+        {
+            text.Append(keyword).Append(' ').AppendLine(name);
+        }
+        else
+        {
+            text.Append(keyword).Append("-hex ").AppendLine(Convert.ToHexStringLower(Encoding.UTF8.GetBytes(name)));
+        }
+    }
+
+    /// <summary>The name of a <c>user-hex</c> / <c>machine-hex</c> line: UTF-8 in hex, strictly.</summary>
+    private static bool TryReadHexName(string keyword, string value, int number, out string name, out string? error)
+    {
+        name = string.Empty;
+        error = null;
+        byte[] bytes;
+        try
+        {
+            bytes = Convert.FromHexString(value);
+        }
+        catch (FormatException)
+        {
+            error = $"line {number}: {keyword} '{OneLine(value)}' is not hex";
+            return false;
+        }
+
+        try
+        {
+            name = s_strictUtf8.GetString(bytes);
+            return true;
+        }
+        catch (DecoderFallbackException)
+        {
+            error = $"line {number}: {keyword} is not UTF-8";
+            return false;
+        }
+    }
+
+    private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     private static void AppendHex(StringBuilder text, ReadOnlySpan<byte> bytes)
     {
         const int PerLine = 32;
@@ -338,6 +386,13 @@ public static class TranscriptFormat
             error = null;
             switch (keyword)
             {
+                case "user-hex" or "machine-hex":
+                    if (!TryReadHexName(keyword, value, number, out string name, out error))
+                    {
+                        return false;
+                    }
+
+                    return Set(keyword[..^4], name, number, out error);
                 case "user" or "machine" when value.Contains('\0', StringComparison.Ordinal):
                     // [MS-RDPELE 2.2.2.2]: ClientUserName and ClientMachineName are NUL-terminated on the wire.
                     error = $"line {number}: {keyword} holds a NUL character (U+0000) at position {value.IndexOf('\0', StringComparison.Ordinal)}: a licensing name ends at its NUL, so it cannot be sent";

@@ -23,6 +23,27 @@ public sealed class TranscriptFormatTests
     }
 
     [Theory]
+    [InlineData("user\n\n\nbe", "THIN", true)] // found by fuzzing (FuzzRegressions/capture/crash-cadbb3a4…): a captured name with line feeds
+    [InlineData("alice", " THIN01 ", false)]
+    [InlineData("a\rb", "m\tc", true)]
+    [InlineData("x\u2028y", "DOMAIN\\machine\u0085", true)]
+    [InlineData("plain name", "plain-machine", false)]
+    public void ANameFromOutsideSurvivesTheTranscriptExactly(string user, string machine, bool userInHex)
+    {
+        var exchange = new ReplayExchange("t", "one", [new ReplayPdu(CaptureDirection.ServerToClient, new byte[] { 0x80, 0, 0, 0, 0xff, 0x03, 0x10, 0, 0x07, 0, 0, 0, 0x02, 0, 0, 0, 0x04, 0, 0, 0 })], new ReplaySecrets { UserName = user, MachineName = machine });
+
+        string text = TranscriptFormat.Write([exchange]);
+
+        Assert.True(TranscriptFormat.TryParse("t", text, out IReadOnlyList<ReplayExchange> parsed, out string? error), error);
+        Assert.Equal(user, Assert.Single(parsed).Secrets.UserName);
+        Assert.Equal(machine, parsed[0].Secrets.MachineName);
+        Assert.Equal(userInHex, text.Contains("\nuser-hex ", StringComparison.Ordinal)); // a plain name stays readable
+    }
+
+    [Theory]
+    [InlineData("tsthinlic-transcript 1\nexchange x\nuser-hex 4g\nserver 00", "line 3: user-hex '4g' is not hex")]
+    [InlineData("tsthinlic-transcript 1\nexchange x\nmachine-hex ff\nserver 00", "line 3: machine-hex is not UTF-8")]
+    [InlineData("tsthinlic-transcript 1\nexchange x\nuser-hex 610062\nserver 00", "line 3: user holds a NUL character")]
     [InlineData("not a transcript", "line 1")]
     [InlineData("tsthinlic-transcript 1\nexchange x\nserver zz", "line 3")]
     [InlineData("tsthinlic-transcript 1\nexchange x\nbogus 1", "line 3: unknown keyword 'bogus'")]
