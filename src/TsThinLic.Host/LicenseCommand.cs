@@ -96,7 +96,7 @@ internal static class LicenseCommand
                 {
                     // The probe reads the store (and commits a first use's HWID) before it connects: an unusable store
                     // ends here, before any PDU.
-                    await error.WriteLineAsync($"the store {opened.Location} cannot be used: {exception.Message}").ConfigureAwait(false);
+                    await error.WriteLineAsync(StoreErrorText.Describe(opened, "cannot be used", exception)).ConfigureAwait(false);
                     return HostApp.ExitCannotRun;
                 }
             }
@@ -124,7 +124,7 @@ internal static class LicenseCommand
             {
                 // The store could not be read or its HWID committed (access denied, I/O error, a full disk): licensing
                 // afresh would make a new HWID each time, so nothing goes ahead.
-                await error.WriteLineAsync($"the store {opened.Location} cannot be used: {exception.Message}").ConfigureAwait(false);
+                await error.WriteLineAsync(StoreErrorText.Describe(opened, "cannot be used", exception)).ConfigureAwait(false);
                 return HostApp.ExitCannotRun;
             }
 

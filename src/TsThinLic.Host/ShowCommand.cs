@@ -101,7 +101,7 @@ internal static class ShowCommand
             }
             catch (LicenseStoreException exception)
             {
-                await error.WriteLineAsync($"the store {opened.Location} cannot be read: {exception.Message}").ConfigureAwait(false);
+                await error.WriteLineAsync(StoreErrorText.Describe(opened, "cannot be read", exception)).ConfigureAwait(false);
                 return HostApp.ExitCannotRun;
             }
 

@@ -50,7 +50,7 @@ internal static class StoreCommand
             }
             catch (LicenseStoreException exception)
             {
-                await error.WriteLineAsync($"the store {opened.Location} cannot be read: {exception.Message}").ConfigureAwait(false);
+                await error.WriteLineAsync(StoreErrorText.Describe(opened, "cannot be read", exception)).ConfigureAwait(false);
                 return HostApp.ExitCannotRun;
             }
 
@@ -84,7 +84,7 @@ internal static class StoreCommand
             }
             catch (LicenseStoreException exception)
             {
-                await error.WriteLineAsync($"the store {opened.Location} could not be wiped: {exception.Message}").ConfigureAwait(false);
+                await error.WriteLineAsync(StoreErrorText.Describe(opened, "could not be wiped", exception)).ConfigureAwait(false);
                 return HostApp.ExitCannotRun;
             }
 

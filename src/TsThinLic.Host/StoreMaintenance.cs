@@ -254,8 +254,8 @@ internal sealed class StoreChangeArguments
         }
         catch (LicenseStoreException exception)
         {
-            error.WriteLine($"the store {selection!.Location} cannot be read: {exception.Message}");
-            selection.Dispose();
+            error.WriteLine(StoreErrorText.Describe(selection!, "cannot be read", exception));
+            selection!.Dispose();
             selection = null;
             return false;
         }

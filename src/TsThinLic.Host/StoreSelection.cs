@@ -158,12 +158,12 @@ internal sealed class StoreSelection : IDisposable
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or LicenseStoreException)
         {
-            error = $"cannot open the store: {OsErrorText.Explain(exception)}";
+            error = StoreErrorText.CannotOpen(target.Kind, target.Path, OsErrorText.Explain(exception), exception);
             return false;
         }
         catch (Exception exception) when (exception is ArgumentException or FormatException)
         {
-            error = $"cannot open the store: {exception.Message}";
+            error = $"cannot open the store {target.Kind}:{target.Path}: {exception.Message}; the store forms are memory, file:PATH, flash:PATH, reg:FILE, registry (Windows), freerdp[:DIR] and rdesktop[:DIR] (tsthinlic show --help)";
             return false;
         }
 

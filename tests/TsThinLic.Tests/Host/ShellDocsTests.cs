@@ -50,7 +50,7 @@ public sealed class ShellDocsTests : IDisposable
         Assert.Contains("-F _tsthinlic tsthinlic", loaded, StringComparison.Ordinal);
         Assert.Contains("fleet", complete("tsthinlic f ''", 1).Split('\n'));
         Assert.Equal(["--advanced"], complete("tsthinlic show --adv", 2).Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Equal(["auto", "rdp", "tls"], complete("tsthinlic probe --security ''", 3).Split('\n', StringSplitOptions.RemoveEmptyEntries).Order());
+        Assert.Equal(["auto", "nla", "rdp", "tls"], complete("tsthinlic probe --security ''", 3).Split('\n', StringSplitOptions.RemoveEmptyEntries).Order());
         Assert.Contains("verify", complete("tsthinlic store v", 2).Split('\n'));
         Assert.Contains("--licenses-only", complete("tsthinlic store wipe --l", 3).Split('\n'));
     }
@@ -64,7 +64,7 @@ public sealed class ShellDocsTests : IDisposable
         Assert.StartsWith("#compdef tsthinlic", zsh, StringComparison.Ordinal);
         Assert.Contains("--security[", zsh, StringComparison.Ordinal);
         Assert.Contains("complete -c tsthinlic -n '__fish_use_subcommand' -a fleet", fish, StringComparison.Ordinal);
-        Assert.Matches("-l security -x -a '(tls|rdp|auto) (tls|rdp|auto) (tls|rdp|auto)'", fish);
+        Assert.Matches("-l security -x -a '(tls|rdp|nla|auto) (tls|rdp|nla|auto) (tls|rdp|nla|auto) (tls|rdp|nla|auto)'", fish);
         foreach ((string shell, string file) in new[] { ("zsh", "_tsthinlic"), ("fish", "tsthinlic.fish") })
         {
             if (File.Exists($"/usr/bin/{shell}"))

@@ -179,6 +179,8 @@ public sealed class StoreFailureCommandTests : IDisposable
 
         await AssertCannotRunAsync(directory, "Is a directory", command, "--store", "file:" + directory);
         await AssertCannotRunAsync(directory, "Is a directory", command, "--store", "reg:" + directory);
+        // What failed, why, and what to do (issue 15): the last part names the fix.
+        await AssertCannotRunAsync(directory, "give --store the path of a store file", command, "--store", "file:" + directory);
         Assert.Empty(Directory.GetFiles(_directory, "*.tmp", SearchOption.AllDirectories));
         Assert.False(File.Exists(directory + ".tmp"));
     }
@@ -231,6 +233,7 @@ public sealed class StoreFailureCommandTests : IDisposable
                 Assert.True(run.ExitCode == HostApp.ExitCannotRun, $"{command}: {run}");
                 Assert.Contains(store, run.Error, StringComparison.Ordinal);
                 Assert.Contains("Permission denied", run.Error, StringComparison.Ordinal);
+                Assert.Contains("run it as the account the licensing client runs as", run.Error, StringComparison.Ordinal);
             }
         }
         else
