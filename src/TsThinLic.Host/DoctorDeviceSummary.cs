@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using TsThinLic.Cal;
 using TsThinLic.Crypto;
 using TsThinLic.Diagnostics;
@@ -77,5 +76,5 @@ internal static class DoctorDeviceSummary
     }
 
     /// <summary>SHA-256 of the 20-byte HWID, lowercase hex: equal on clones, and not the HWID.</summary>
-    public static string Hash(ClientHardwareId hardwareId) => Convert.ToHexStringLower(SHA256.HashData(hardwareId.ToArray()));
+    public static string Hash(ClientHardwareId hardwareId) => HardwareIdFingerprint.ComputeHash(hardwareId.ToArray());
 }
