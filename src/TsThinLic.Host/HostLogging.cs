@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using TsThinLic.Diagnostics;
 
 namespace TsThinLic.Host;
 

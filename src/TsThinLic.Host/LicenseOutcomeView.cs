@@ -1,5 +1,6 @@
 using System.Globalization;
 using TsThinLic.Cal;
+using TsThinLic.Diagnostics;
 using TsThinLic.Licensing;
 using TsThinLic.Pdu;
 using TsThinLic.Records;

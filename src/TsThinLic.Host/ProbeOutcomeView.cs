@@ -1,5 +1,6 @@
-using TsThinLic.Rdp;
+using TsThinLic.Diagnostics;
 using TsThinLic.Rdp.Connection;
+using TsThinLic.Rdp;
 using TsThinLic.Storage;
 
 namespace TsThinLic.Host;

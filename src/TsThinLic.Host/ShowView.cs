@@ -1,6 +1,7 @@
 using System.Globalization;
 using TsThinLic.Cal;
 using TsThinLic.Crypto;
+using TsThinLic.Diagnostics;
 using TsThinLic.Pdu;
 using TsThinLic.Records;
 using TsThinLic.Storage;

@@ -1,3 +1,4 @@
+using TsThinLic.Diagnostics;
 namespace TsThinLic.Host;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Text;
+using TsThinLic.Diagnostics;
 using TsThinLic.Storage.Files;
 
 namespace TsThinLic.Host;

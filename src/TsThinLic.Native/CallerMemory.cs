@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text;
+using TsThinLic.Diagnostics;
 
 namespace TsThinLic.Native;
 
@@ -167,41 +168,10 @@ internal static unsafe class CallerMemory
     }
 
     /// <summary>
-    /// Text that is safe on a terminal: C0 controls (but tab and line feed), DEL and C1 controls as \xNN, so a server's
-    /// or a file's bytes quoted in a message cannot move the cursor or change colours.
+    /// Text that is safe on a terminal, lines kept (<see cref="TerminalText.EscapeKeepingLines"/>, the core's one
+    /// escaper): a server's or a file's bytes quoted in a message cannot move the cursor, change colours or reorder it.
     /// </summary>
-    public static string Escape(string text)
-    {
-        int i = 0;
-        while (i < text.Length && !NeedsEscape(text[i]))
-        {
-            i++;
-        }
-
-        if (i == text.Length)
-        {
-            return text;
-        }
-
-        var escaped = new StringBuilder(text.Length + 8);
-        escaped.Append(text, 0, i);
-        for (; i < text.Length; i++)
-        {
-            char c = text[i];
-            if (NeedsEscape(c))
-            {
-                escaped.Append("\\x").Append(((int)c).ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                escaped.Append(c);
-            }
-        }
-
-        return escaped.ToString();
-    }
-
-    private static bool NeedsEscape(char c) => (c < 0x20 && c is not '\t' and not '\n') || (c >= 0x7F && c <= 0x9F);
+    public static string Escape(string text) => TerminalText.EscapeKeepingLines(text);
 
     private static int Check(byte* buffer, nuint capacity, nuint* length, int needed)
     {

@@ -1,8 +1,9 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
-using Microsoft.Extensions.Logging;
+using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
+using TsThinLic.Diagnostics;
 using TsThinLic.Replay.Capture;
 
 namespace TsThinLic.Replay;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using TsThinLic.Diagnostics;
 using TsThinLic.Pdu;
 using TsThinLic.Records;
 using TsThinLic.Replay.Capture;

@@ -1,11 +1,12 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Text.Json;
+using TsThinLic.Diagnostics;
 using TsThinLic.Emulator;
 using TsThinLic.Host;
 using TsThinLic.Records;
-using TsThinLic.Storage;
 using TsThinLic.Storage.Files;
+using TsThinLic.Storage;
 using TsThinLic.Tests.Storage;
 using Xunit;
 

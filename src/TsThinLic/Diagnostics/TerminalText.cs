@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Text;
 
-namespace TsThinLic.Host;
+namespace TsThinLic.Diagnostics;
 
 /// <summary>
 /// The one place text from outside (a server, a CAL, a capture, a store, an import, a file name) is made safe to show
-/// on a terminal. Every text writer of the host goes through it: <see cref="TextFieldWriter"/> escapes each name and
-/// value whole (<see cref="Escape"/>), and <see cref="TerminalTextWriter"/> wraps standard output and standard error so
-/// nothing else can reach the terminal raw (<see cref="EscapeKeepingLines"/>). A character that could move the cursor,
+/// on a terminal, for every front end: the host's text writers (its TextFieldWriter escapes each name and value whole
+/// with <see cref="Escape(string)"/>; its TerminalTextWriter wraps standard output and standard error with
+/// <see cref="EscapeKeepingLines"/>), the replay's reports and transcript comments, and the C library's messages. In
+/// the core so that each of them can reach it without referencing another. A character that could move the cursor,
 /// start an escape sequence, end a line early or reorder what is shown becomes visible text instead:
 /// <list type="bullet">
 /// <item>C0 controls (U+0000–U+001F, ESC and CR included), DEL (U+007F) and the C1 controls (U+0080–U+009F, whose
@@ -34,7 +35,7 @@ public static class TerminalText
     }
 
     /// <summary>
-    /// As <see cref="Escape"/>, but line feeds, tabs and CR LF pairs stay: for whole output written line by line (a
+    /// As <see cref="Escape(string)"/>, but line feeds, tabs and CR LF pairs stay: for whole output written line by line (a
     /// table, a JSON document, a transcript), where the lines are the writer's own.
     /// </summary>
     public static string EscapeKeepingLines(string text)
