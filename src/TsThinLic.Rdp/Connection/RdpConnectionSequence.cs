@@ -36,7 +36,8 @@ public sealed class RdpConnectionSequence
     public const uint ServerSkipChannelJoinSupported = 0x00000008;
 
     private readonly RdpConnectionOptions _options;
-    private readonly Func<(ClientIdentity Identity, LicenseStoreSnapshot Stored)> _licensingIdentity;
+    private (ClientIdentity Identity, LicenseStoreSnapshot Stored)? _licensingIdentity;
+    private LicensingClientOptions? _licensingOptions;
     private readonly IRandomSource _random;
     private readonly IRandomSource _secretRandom;
     private readonly TimeProvider _time;
@@ -56,36 +57,32 @@ public sealed class RdpConnectionSequence
     /// <param name="secretRandom">NLA's randoms (NTLM client challenge and session key, CredSSP nonce): never recorded; <paramref name="random"/> when null.</param>
     /// <param name="time">NTLM's timestamp when the server sends none; the system clock when null.</param>
     public RdpConnectionSequence(RdpConnectionOptions options, ClientIdentity identity, LicenseStoreSnapshot stored, IRandomSource random, IRandomSource? secretRandom = null, TimeProvider? time = null)
-        : this(options, Fixed(identity, stored), random, secretRandom, time)
-    {
-    }
-
-    /// <param name="options">What the client announces.</param>
-    /// <param name="licensingIdentity">
-    /// Called once, when licensing begins ([MS-RDPBCGR] 1.3.1.1, after the Client Info PDU): the device's HWID and names
-    /// and the store's CALs. A caller that makes a first use's HWID here commits it only for a connection that got as far
-    /// as licensing, so a refused NLA logon or a server that never answers leaves the store as it was.
-    /// </param>
-    /// <param name="random">The client random and the licensing randoms, in that order (what --record-secrets records).</param>
-    /// <param name="secretRandom">NLA's randoms (NTLM client challenge and session key, CredSSP nonce): never recorded; <paramref name="random"/> when null.</param>
-    /// <param name="time">NTLM's timestamp when the server sends none; the system clock when null.</param>
-    public RdpConnectionSequence(RdpConnectionOptions options, Func<(ClientIdentity Identity, LicenseStoreSnapshot Stored)> licensingIdentity, IRandomSource random, IRandomSource? secretRandom = null, TimeProvider? time = null)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(licensingIdentity);
-        ArgumentNullException.ThrowIfNull(random);
-        _options = options;
-        _licensingIdentity = licensingIdentity;
-        _random = random;
-        _secretRandom = secretRandom ?? random;
-        _time = time ?? TimeProvider.System;
-    }
-
-    private static Func<(ClientIdentity Identity, LicenseStoreSnapshot Stored)> Fixed(ClientIdentity identity, LicenseStoreSnapshot stored)
+        : this(options, random, secretRandom, time)
     {
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(stored);
-        return () => (identity, stored);
+        _licensingIdentity = (identity, stored);
+    }
+
+    /// <summary>
+    /// A sequence that asks for the device's identity only when licensing begins ([MS-RDPBCGR] 1.3.1.1, after the Client
+    /// Info PDU): <see cref="NeedsLicensingIdentity"/> turns true and the caller answers with
+    /// <see cref="ProvideLicensingIdentity"/> before the next PDU. A caller that makes a first use's HWID then commits it
+    /// only for a connection that got as far as licensing, so a refused NLA logon or a silent server leaves the store as
+    /// it was; the sequence itself never touches a store.
+    /// </summary>
+    /// <param name="options">What the client announces.</param>
+    /// <param name="random">The client random and the licensing randoms, in that order (what --record-secrets records).</param>
+    /// <param name="secretRandom">NLA's randoms (NTLM client challenge and session key, CredSSP nonce): never recorded; <paramref name="random"/> when null.</param>
+    /// <param name="time">NTLM's timestamp when the server sends none; the system clock when null.</param>
+    public RdpConnectionSequence(RdpConnectionOptions options, IRandomSource random, IRandomSource? secretRandom = null, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(random);
+        _options = options;
+        _random = random;
+        _secretRandom = secretRandom ?? random;
+        _time = time ?? TimeProvider.System;
     }
 
     private enum State
@@ -539,8 +536,12 @@ public sealed class RdpConnectionSequence
             PreambleFlags = _options.Licensing.PreambleFlags,
             SecurityHeader = _options.Licensing.SecurityHeader,
         };
-        (ClientIdentity identity, LicenseStoreSnapshot stored) = _licensingIdentity();
-        Licensing = new LicensingClient(identity, stored, _random, licensingOptions);
+        _licensingOptions = licensingOptions;
+        if (_licensingIdentity is { } given)
+        {
+            Licensing = new LicensingClient(given.Identity, given.Stored, _random, licensingOptions);
+        }
+
         _state = State.AwaitingLicensing;
         Phase = ConnectionPhase.Licensing;
         return new ConnectionStepResult(ConnectionStatus.AwaitingPdu, written);
@@ -553,8 +554,30 @@ public sealed class RdpConnectionSequence
         _ => 128,
     };
 
+    /// <summary>Licensing has begun and the device's identity is still to come (<see cref="ProvideLicensingIdentity"/>).</summary>
+    public bool NeedsLicensingIdentity => _state == State.AwaitingLicensing && Licensing is null;
+
+    /// <summary>The device's HWID and names, and the store's CALs, for the licensing that has begun.</summary>
+    /// <exception cref="InvalidOperationException">Licensing has not begun, or its identity was given already.</exception>
+    public void ProvideLicensingIdentity(ClientIdentity identity, LicenseStoreSnapshot stored)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        ArgumentNullException.ThrowIfNull(stored);
+        if (!NeedsLicensingIdentity)
+        {
+            throw new InvalidOperationException("No licensing identity is asked for now.");
+        }
+
+        Licensing = new LicensingClient(identity, stored, _random, _licensingOptions!);
+    }
+
     private ConnectionStepResult OnLicensingChannelData(McsDomainPdu pdu, IBufferWriter<byte> output)
     {
+        if (Licensing is null)
+        {
+            throw new InvalidOperationException("A licensing PDU came before ProvideLicensingIdentity answered NeedsLicensingIdentity.");
+        }
+
         ReadOnlySpan<byte> data = pdu.Data.Span;
         if (pdu.ChannelId != _ioChannelId || data.Length < SecurityHeader.Length)
         {

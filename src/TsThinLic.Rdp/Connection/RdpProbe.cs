@@ -312,7 +312,7 @@ public sealed class RdpProbe
             };
 
             // NLA's randoms come from the plain source, like TLS's: --record-secrets records the RDP and licensing ones only.
-            _sequence = new RdpConnectionSequence(options, identity.Get, random, owner._random, owner._time);
+            _sequence = new RdpConnectionSequence(options, random, owner._random, owner._time);
             var output = new ArrayBufferWriter<byte>(1024);
             ConnectionStepResult step = _sequence.Start(output);
             await SendAsync(output).ConfigureAwait(false);
@@ -349,6 +349,13 @@ public sealed class RdpProbe
 
                     step = _sequence.TlsEstablished(output, result.TlsCertificate?.SubjectPublicKey ?? ReadOnlyMemory<byte>.Empty);
                     await SendAsync(output).ConfigureAwait(false);
+                }
+
+                if (_sequence.NeedsLicensingIdentity)
+                {
+                    // Licensing has begun: only now is a first use's HWID committed (DESIGN.md, Stores).
+                    (ClientIdentity device, LicenseStoreSnapshot stored) = identity.Get();
+                    _sequence.ProvideLicensingIdentity(device, stored);
                 }
 
                 if (step.Status is ConnectionStatus.Completed or ConnectionStatus.Failed)
